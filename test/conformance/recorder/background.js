@@ -1,0 +1,43 @@
+// Test-only recording extension: keeps every webRequest event (headers included) for the conformance runners.
+// Chromium: the runner reads globalThis.__corsightEvents through the service worker. Firefox: BiDi cannot reach a
+// background page, so events are POSTed in batches to the runner's collector named in config.js.
+const api = globalThis.browser ?? globalThis.chrome;
+const collector = globalThis.CORSIGHT_COLLECTOR ?? null;
+const events = [];
+globalThis.__corsightEvents = events;
+let pending = [];
+let timer = null;
+
+function flush() {
+  timer = null;
+  const batch = pending;
+  pending = [];
+  fetch(collector, { method: 'POST', body: JSON.stringify(batch) }).catch(() => {});
+}
+
+// Chromium hides preflights, Origin and blocked responses' headers without extraHeaders; Firefox rejects the value.
+const extra = api.webRequest.OnBeforeSendHeadersOptions?.EXTRA_HEADERS ? ['extraHeaders'] : [];
+const filter = { urls: ['<all_urls>'] };
+
+function record(event) {
+  return (details) => {
+    if (collector && details.url.startsWith(collector)) return;
+    const entry = { event, details: JSON.parse(JSON.stringify(details)) };
+    events.push(entry);
+    if (collector) {
+      pending.push(entry);
+      timer ??= setTimeout(flush, 20);
+    }
+  };
+}
+
+api.webRequest.onBeforeRequest.addListener(record('onBeforeRequest'), filter);
+api.webRequest.onBeforeSendHeaders.addListener(record('onBeforeSendHeaders'), filter, ['requestHeaders', ...extra]);
+api.webRequest.onSendHeaders.addListener(record('onSendHeaders'), filter, ['requestHeaders', ...extra]);
+api.webRequest.onHeadersReceived.addListener(record('onHeadersReceived'), filter, ['responseHeaders', ...extra]);
+api.webRequest.onBeforeRedirect.addListener(record('onBeforeRedirect'), filter, ['responseHeaders', ...extra]);
+api.webRequest.onResponseStarted.addListener(record('onResponseStarted'), filter, ['responseHeaders', ...extra]);
+api.webRequest.onCompleted.addListener(record('onCompleted'), filter, ['responseHeaders', ...extra]);
+api.webRequest.onErrorOccurred.addListener(record('onErrorOccurred'), filter, extra);
+
+if (collector) fetch(collector, { method: 'POST', body: JSON.stringify({ ready: true }) }).catch(() => {});
