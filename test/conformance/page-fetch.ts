@@ -16,7 +16,9 @@ export interface PageFetchResult {
 }
 
 export async function pageFetch(args: PageFetchArgs): Promise<PageFetchResult> {
-  const init: RequestInit = { method: args.method, headers: args.headers, cache: 'no-store' };
+  // Default cache mode on purpose: no-store, no-cache and reload also bypass the preflight cache, which the
+  // preflight-cache scenarios need (unique URL tokens and no-store responses already rule out HTTP cache hits).
+  const init: RequestInit = { method: args.method, headers: args.headers };
   if (args.body !== undefined) init.body = args.body;
   if (args.credentials) init.credentials = args.credentials;
   if (args.mode) init.mode = args.mode;

@@ -1,0 +1,110 @@
+// Each browser's decision order: the first failing check, named in that browser's own vocabulary.
+// Chromium: services/network/public/cpp/cors/cors.cc (CheckAccess), services/network/cors/preflight_result.cc.
+// Firefox: netwerk/protocol/http/nsCORSListenerProxy.cpp (CheckRequestApproved, CheckPreflightRequestApproved).
+import { headerAllowed, isOkStatus, isRedirect, isValidOriginValue, methodAllowed, parseAllowList } from './checks.ts';
+import { headerValue, headerValues } from './headers.ts';
+import type { CorsError, FirefoxReason } from './reasons.ts';
+import type { BrowserName, CredentialsMode, ObservedResponse } from './types.ts';
+
+export interface Failure<Code extends string> {
+  code: Code;
+  /** Chromium's failedParameter, or the argument Firefox puts into its message. */
+  parameter: string;
+}
+
+export interface PreflightInput {
+  response: ObservedResponse;
+  origin: string;
+  creds: CredentialsMode;
+  method: string;
+  /** CORS-unsafe request-header names, lowercased, in the order the browser checks them. */
+  headerNames: readonly string[];
+}
+
+export interface BrowserRules<Code extends string> {
+  browser: BrowserName;
+  /** CORS check of an actual response (every hop, 3xx included). */
+  access(response: ObservedResponse, origin: string, creds: CredentialsMode): Failure<Code> | null;
+  preflight(input: PreflightInput): Failure<Code> | null;
+  /** A redirect whose Location carries user:pass, on a request that is (or became) cross-origin. */
+  redirectCredentials: Failure<Code>;
+  /** No response at all (connection refused, DNS…): what the browser logs, if anything. */
+  networkFailure: Failure<Code> | null;
+}
+
+type ChromeAccessCode = 'WildcardOriginNotAllowed' | 'MissingAllowOriginHeader' | 'MultipleAllowOriginValues' | 'InvalidAllowOriginValue' | 'AllowOriginMismatch' | 'InvalidAllowCredentials';
+
+function chromeAccess(response: ObservedResponse, origin: string, creds: CredentialsMode): Failure<ChromeAccessCode> | null {
+  const acao = headerValue(response.headers, 'access-control-allow-origin');
+  if (acao === '*') return creds === 'include' ? { code: 'WildcardOriginNotAllowed', parameter: '' } : null;
+  if (acao === null) return { code: 'MissingAllowOriginHeader', parameter: '' };
+  if (acao !== origin) {
+    if (/[ ,]/.test(acao)) return { code: 'MultipleAllowOriginValues', parameter: acao };
+    if (acao === 'null') return { code: 'AllowOriginMismatch', parameter: acao };
+    if (!isValidOriginValue(acao)) return { code: 'InvalidAllowOriginValue', parameter: acao };
+    return { code: 'AllowOriginMismatch', parameter: acao };
+  }
+  if (creds === 'include') {
+    const acac = headerValue(response.headers, 'access-control-allow-credentials');
+    if (acac !== 'true') return { code: 'InvalidAllowCredentials', parameter: acac ?? '' };
+  }
+  return null;
+}
+
+export const chromeRules: BrowserRules<CorsError> = {
+  browser: 'chrome',
+  access: chromeAccess,
+  preflight({ response, origin, creds, method, headerNames }) {
+    // The preflight loader refuses a redirect before any header is looked at.
+    if (isRedirect(response)) return { code: 'PreflightDisallowedRedirect', parameter: '' };
+    const access = chromeAccess(response, origin, creds);
+    if (access) return { code: `Preflight${access.code}`, parameter: access.parameter };
+    if (!isOkStatus(response.status)) return { code: 'PreflightInvalidStatus', parameter: '' };
+    const methods = parseAllowList(response.headers, 'access-control-allow-methods');
+    if (methods.invalid !== null) return { code: 'InvalidAllowMethodsPreflightResponse', parameter: '' };
+    const headers = parseAllowList(response.headers, 'access-control-allow-headers');
+    if (headers.invalid !== null) return { code: 'InvalidAllowHeadersPreflightResponse', parameter: '' };
+    if (!methodAllowed(methods, method, creds)) return { code: 'MethodDisallowedByPreflightResponse', parameter: method };
+    const denied = headerNames.find((n) => !headerAllowed(headers, n, creds));
+    if (denied !== undefined) return { code: 'HeaderDisallowedByPreflightResponse', parameter: denied };
+    return null;
+  },
+  redirectCredentials: { code: 'RedirectContainsCredentials', parameter: '' },
+  networkFailure: null,
+};
+
+function firefoxAccess(response: ObservedResponse, origin: string, creds: CredentialsMode): Failure<FirefoxReason> | null {
+  // Firefox counts header lines (VisitOriginalResponseHeaders) rather than looking for commas.
+  const lines = headerValues(response.headers, 'access-control-allow-origin');
+  if (lines.length > 1) return { code: 'CORSMultipleAllowOriginNotAllowed', parameter: '' };
+  const acao = lines[0];
+  if (acao === undefined) return { code: 'CORSMissingAllowOrigin2', parameter: String(response.status) };
+  if (creds === 'include' && acao === '*') return { code: 'CORSNotSupportingCredentials', parameter: '' };
+  if ((creds === 'include' || acao !== '*') && acao !== origin) return { code: 'CORSAllowOriginNotMatchingOrigin', parameter: acao };
+  if (creds === 'include' && headerValue(response.headers, 'access-control-allow-credentials') !== 'true') {
+    return { code: 'CORSMissingAllowCredentials', parameter: '' };
+  }
+  return null;
+}
+
+export const firefoxRules: BrowserRules<FirefoxReason> = {
+  browser: 'firefox',
+  access: firefoxAccess,
+  preflight({ response, origin, creds, method, headerNames }) {
+    const access = firefoxAccess(response, origin, creds);
+    if (access) return access;
+    if (isRedirect(response)) return { code: 'CORSExternalRedirectNotAllowed', parameter: '' };
+    if (!isOkStatus(response.status)) return { code: 'CORSPreflightDidNotSucceed3', parameter: String(response.status) };
+    const methods = parseAllowList(response.headers, 'access-control-allow-methods');
+    if (methods.invalid !== null) return { code: 'CORSInvalidAllowMethod', parameter: methods.invalid };
+    if (!methodAllowed(methods, method, creds)) return { code: 'CORSMethodNotFound', parameter: '' };
+    const headers = parseAllowList(response.headers, 'access-control-allow-headers');
+    if (headers.invalid !== null) return { code: 'CORSInvalidAllowHeader', parameter: headers.invalid };
+    const denied = headerNames.find((n) => !headerAllowed(headers, n, creds));
+    if (denied !== undefined) return { code: 'CORSMissingAllowHeaderFromPreflight2', parameter: denied };
+    return null;
+  },
+  // Firefox fails such a redirect in UpdateChannel without a specific console reason.
+  redirectCredentials: { code: 'CORSDidNotSucceed2', parameter: '' },
+  networkFailure: { code: 'CORSDidNotSucceed2', parameter: '(null)' },
+};

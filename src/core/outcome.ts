@@ -1,0 +1,20 @@
+// How a request ended, read from the webRequest error string each browser uses (browser-facts.md §7).
+import type { ObservedExchange } from './types.ts';
+
+export type EndClass = 'completed' | 'cors-failure' | 'network-error' | 'pending';
+
+/** Chromium reports every CORS failure as net::ERR_FAILED and Firefox as NS_ERROR_DOM_BAD_URI; any other error
+ *  string is a failure below CORS (refused, DNS, reset, aborted, blocked by another extension). */
+function isCorsFailureString(error: string): boolean {
+  return error === 'net::ERR_FAILED' || error === 'NS_ERROR_DOM_BAD_URI';
+}
+
+export function classifyEnd(ex: ObservedExchange): EndClass {
+  for (const hop of ex.hops) {
+    const err = hop.preflight?.error;
+    if (err && !isCorsFailureString(err)) return 'network-error';
+  }
+  if (ex.end.state === 'pending') return 'pending';
+  if (ex.end.state === 'completed') return 'completed';
+  return isCorsFailureString(ex.end.error) ? 'cors-failure' : 'network-error';
+}
