@@ -1,6 +1,7 @@
 // Passive security findings: responses that allow more than they should, on allowed and blocked exchanges alike.
 import type { Evaluation } from './evaluate.ts';
 import { headerValue } from './headers.ts';
+import { pathOf } from './origin.ts';
 import { splitList } from './tokens.ts';
 import type { CredentialsMode, ObservedExchange, ObservedResponse } from './types.ts';
 
@@ -40,7 +41,7 @@ export function lint(ex: ObservedExchange, ev: Evaluation<string>, creds: Creden
     if (!preflight && acao !== '*') {
       const vary = splitList(headerValue(response.headers, 'vary') ?? '').map((v) => v.toLowerCase());
       if (!vary.includes('origin') && !vary.includes('*')) {
-        add({ id: 'missing-vary-origin', severity: 'warning', message: `${new URL(url).pathname} answers with a specific Access-Control-Allow-Origin but without "Vary: Origin": a shared cache can serve one origin's answer to another.` });
+        add({ id: 'missing-vary-origin', severity: 'warning', message: `${pathOf(url)} answers with a specific Access-Control-Allow-Origin but without "Vary: Origin": a shared cache can serve one origin's answer to another.` });
       }
     }
     if (url.startsWith('https:') && acao.startsWith('http:')) {

@@ -28,3 +28,12 @@ export function urlHasCredentials(url: string): boolean {
 export function isHttpScheme(url: string): boolean {
   return /^https?:/i.test(url);
 }
+
+/** Path of a URL for messages; the raw string when it does not parse. */
+export function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}

@@ -1,22 +1,10 @@
 // Re-records the conformance fixtures from the real browsers: `npm run record [-- chrome|firefox]`.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Scenario } from './scenario.ts';
+import { fixtureDir, fixturePath, loadScenarios } from './corpus.ts';
 import type { ConformanceRecording } from './fixture.ts';
 import { recordChromium } from './chromium.ts';
 import { recordFirefox } from './firefox.ts';
-
-const here = dirname(fileURLToPath(import.meta.url));
-export const fixtureDir = join(here, '..', 'fixtures', 'conformance');
-
-export function loadScenarios(): Scenario[] {
-  return JSON.parse(readFileSync(join(here, 'scenarios.json'), 'utf8')) as Scenario[];
-}
-
-export function fixturePath(browser: 'chrome' | 'firefox'): string {
-  return join(fixtureDir, `${browser}.json`);
-}
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -1,0 +1,109 @@
+// Compares the engine's diagnosis of what the listeners saw with the browser's own verdict, fetch by fetch.
+import { correlate } from '../../src/capture/correlate.ts';
+import { diagnose, type Diagnosis } from '../../src/core/diagnose.ts';
+import { sameOrigin } from '../../src/core/origin.ts';
+import type { Verdict } from '../../src/core/types.ts';
+import type { ConformanceRecording, Oracle, RecordedFetch } from './fixture.ts';
+
+export interface BrowserAnswer {
+  verdict: Verdict;
+  reason: string | null;
+  parameter: string | null;
+}
+
+export type Agreement = 'agree' | 'agree-ambiguous' | 'invisible' | 'disagree';
+
+export interface Row {
+  id: string;
+  fetch: number;
+  browser: BrowserAnswer;
+  engine: BrowserAnswer | null;
+  agreement: Agreement;
+  diagnosis: Diagnosis | null;
+  detail: string;
+}
+
+/** Keys that follow a specific reason (Firefox logs CORSDidNotSucceed2 after every failed preflight). */
+const FOLLOW_UP = 'CORSDidNotSucceed2';
+
+/** The browser's verdict, from the browser's own reports only. */
+export function browserAnswer(rec: ConformanceRecording, f: RecordedFetch, url: string): BrowserAnswer {
+  const o: Oracle = f.oracle;
+  const pageOrigin = rec.origins.page;
+  if (o.fetch === 'resolved') {
+    const verdict: Verdict = o.status === 0 || sameOrigin(url, pageOrigin) ? 'not-cors' : 'allowed';
+    return { verdict, reason: null, parameter: null };
+  }
+  if (rec.browser === 'chrome') {
+    const c = o.chrome;
+    if (c?.corsError) return { verdict: 'blocked', reason: c.corsError, parameter: c.failedParameter ?? '' };
+    if (c?.errorText && c.errorText !== 'net::ERR_FAILED' && c.errorText !== 'net::ERR_ABORTED') {
+      return { verdict: 'network-error', reason: null, parameter: null };
+    }
+    return { verdict: 'blocked', reason: null, parameter: null };
+  }
+  const reasons = (o.firefox?.reasons ?? []).filter((r) => r.key.startsWith('CORS') && !r.key.includes('Deprecation'));
+  const specific = reasons.find((r) => r.key !== FOLLOW_UP) ?? reasons[0];
+  if (!specific) return { verdict: 'blocked', reason: null, parameter: null };
+  if (specific.key === FOLLOW_UP) {
+    // A bare "did not succeed" is a network failure unless the request died of a CORS decision (NS_ERROR_DOM_BAD_URI).
+    const errors = f.events.filter((e) => e.event === 'onErrorOccurred').map((e) => e.details.error);
+    const corsDeath = errors.includes('NS_ERROR_DOM_BAD_URI');
+    return { verdict: corsDeath ? 'blocked' : 'network-error', reason: FOLLOW_UP, parameter: specific.args[1] ?? null };
+  }
+  return { verdict: 'blocked', reason: specific.key, parameter: specific.args[1] ?? '' };
+}
+
+function engineAnswer(browser: 'chrome' | 'firefox', d: Diagnosis, alt: 'primary' | 'credentialed'): BrowserAnswer {
+  if (alt === 'credentialed' && d.ifCredentialed) {
+    const v = d.ifCredentialed;
+    return { verdict: v.verdict, reason: v.reason, parameter: v.parameter };
+  }
+  if (browser === 'chrome') return { verdict: d.verdict, reason: d.corsError, parameter: d.failedParameter };
+  return { verdict: d.verdict, reason: d.firefoxReason, parameter: d.firefoxParameter };
+}
+
+/** Reason parameters the browser reports that the comparison ignores: Firefox's CORSMissingAllowOrigin2 status and
+ *  CORSDidNotSucceed2's "(null)" are compared too, every other argument as recorded. */
+function sameAnswer(a: BrowserAnswer, b: BrowserAnswer): boolean {
+  if (a.verdict !== b.verdict) return false;
+  if (a.reason === null) return b.reason === null || a.verdict !== 'blocked';
+  return a.reason === b.reason && (a.parameter ?? '') === (b.parameter ?? '');
+}
+
+export function compareRecording(rec: ConformanceRecording, urlOf: (id: string) => string): Row[] {
+  const rows: Row[] = [];
+  for (const s of rec.scenarios) {
+    s.fetches.forEach((f, i) => {
+      const url = urlOf(s.id);
+      const browser = browserAnswer(rec, f, url);
+      const exchanges = correlate(rec.browser, f.events);
+      if (exchanges.length === 0) {
+        rows.push({ id: s.id, fetch: i, browser, engine: null, agreement: 'invisible', diagnosis: null, detail: 'no webRequest event at all' });
+        return;
+      }
+      const d = diagnose(exchanges[0]!.exchange);
+      const primary = engineAnswer(rec.browser, d, 'primary');
+      let agreement: Agreement = 'disagree';
+      if (exchanges.length === 1 && sameAnswer(browser, primary)) agreement = 'agree';
+      else if (exchanges.length === 1 && d.ifCredentialed && sameAnswer(browser, engineAnswer(rec.browser, d, 'credentialed'))) {
+        agreement = 'agree-ambiguous';
+      }
+      const detail =
+        exchanges.length !== 1
+          ? `correlator built ${exchanges.length} exchanges`
+          : `browser ${fmt(browser)} / engine ${fmt(primary)}${d.ifCredentialed ? ` (with credentials: ${fmt(engineAnswer(rec.browser, d, 'credentialed'))})` : ''}`;
+      rows.push({ id: s.id, fetch: i, browser, engine: primary, agreement, diagnosis: d, detail });
+    });
+  }
+  return rows;
+}
+
+export function fmt(a: BrowserAnswer): string {
+  return `${a.verdict}${a.reason ? ` ${a.reason}` : ''}${a.parameter ? ` (${JSON.stringify(a.parameter)})` : ''}`;
+}
+
+export function summarize(rows: readonly Row[]): string {
+  const count = (a: Agreement): number => rows.filter((r) => r.agreement === a).length;
+  return `${count('agree')} agree, ${count('agree-ambiguous')} agree only as the credentialed alternative, ${count('invisible')} invisible to webRequest, ${count('disagree')} disagree (of ${rows.length} fetches)`;
+}

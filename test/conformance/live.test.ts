@@ -1,0 +1,45 @@
+// Re-records the whole corpus in today's Chromium and Firefox and checks the engine against both, and that the
+// browsers still decide as the committed fixtures say (a browser update that changes behaviour fails loudly).
+import { describe, expect, it } from 'vitest';
+import type { BrowserName } from '../../src/core/types.ts';
+import { compareRecording, summarize } from './agreement.ts';
+import { recordChromium } from './chromium.ts';
+import { hopZeroOrigin, loadRecording, loadScenarios } from './corpus.ts';
+import type { ConformanceRecording, Oracle } from './fixture.ts';
+import { recordFirefox } from './firefox.ts';
+
+const scenarios = loadScenarios();
+
+/** An oracle with this run's ports replaced, so two runs compare equal when the browser decided the same. */
+function portable(rec: ConformanceRecording, o: Oracle): string {
+  let s = JSON.stringify({ ...o, firefox: o.firefox ? { reasons: o.firefox.reasons.map((r) => ({ key: r.key, args: r.args.slice(1) })) } : undefined });
+  for (const [name, origin] of Object.entries(rec.origins)) s = s.replaceAll(origin, `{${name}}`);
+  return s.replace(/\/s\/([^/]+)\/[0-9a-f]+\//g, '/s/$1/{token}/');
+}
+
+const recorders: Record<BrowserName, typeof recordChromium> = { chrome: recordChromium, firefox: recordFirefox };
+
+for (const browser of ['chrome', 'firefox'] as const) {
+  describe(`live ${browser}`, () => {
+    let live: ConformanceRecording;
+    it(`records the ${scenarios.length}-scenario corpus`, async () => {
+      live = await recorders[browser](scenarios, { log: () => {} });
+      expect(live.scenarios).toHaveLength(scenarios.length);
+    });
+    it('engine agrees with the browser on every scenario', () => {
+      const rows = compareRecording(live, hopZeroOrigin(live, scenarios));
+      console.log(`live ${browser} (${live.browserVersion}): ${summarize(rows)}`);
+      const wrong = rows.filter((r) => r.agreement === 'disagree' || (r.agreement === 'invisible' && r.browser.verdict === 'allowed'));
+      expect(wrong.map((r) => `${r.id}#${r.fetch + 1}: ${r.detail}`)).toEqual([]);
+    });
+    it('decides every scenario as the committed fixture recorded', () => {
+      const fixture = loadRecording(browser);
+      expect(fixture).not.toBeNull();
+      const before = new Map(fixture!.scenarios.map((s) => [s.id, s.fetches.map((f) => portable(fixture!, f.oracle))]));
+      const changed = live.scenarios
+        .filter((s) => JSON.stringify(s.fetches.map((f) => portable(live, f.oracle))) !== JSON.stringify(before.get(s.id)))
+        .map((s) => s.id);
+      expect(changed, `${live.browserVersion} decides these differently from ${fixture!.browserVersion}; re-record with npm run record`).toEqual([]);
+    });
+  });
+}

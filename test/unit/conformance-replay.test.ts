@@ -1,0 +1,33 @@
+// Replays the recorded browser runs through the correlator and the engine: the engine must name the same verdict
+// and reason as the real browser did, for every scenario of the corpus.
+import { describe, expect, it } from 'vitest';
+import { compareRecording, summarize } from '../conformance/agreement.ts';
+import { hopZeroOrigin, loadRecording, loadScenarios } from '../conformance/corpus.ts';
+
+const scenarios = loadScenarios();
+
+for (const browser of ['chrome', 'firefox'] as const) {
+  const rec = loadRecording(browser);
+  describe(`${browser} fixtures`, () => {
+    it('exist and cover the whole corpus (re-record with `npm run record` after changing scenarios.json)', () => {
+      expect(rec, `test/fixtures/conformance/${browser}.json`).not.toBeNull();
+      expect(rec!.scenarios.map((s) => s.id)).toEqual(scenarios.map((s) => s.id));
+    });
+    if (!rec) return;
+    const rows = compareRecording(rec, hopZeroOrigin(rec, scenarios));
+    for (const row of rows) {
+      it(`${row.id}${row.fetch ? ` #${row.fetch + 1}` : ''}: engine agrees with ${rec.browserVersion}`, () => {
+        if (row.agreement === 'invisible') {
+          // Nothing reached the network, so the page's fetch must have failed without the extension seeing it.
+          expect(row.browser.verdict).not.toBe('allowed');
+          return;
+        }
+        expect(row.agreement, row.detail).not.toBe('disagree');
+      });
+    }
+    it('prints the agreement count', () => {
+      console.log(`${browser} (${rec.browserVersion}): ${summarize(rows)}`);
+      expect(rows.length).toBeGreaterThan(0);
+    });
+  });
+}
