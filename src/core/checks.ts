@@ -41,13 +41,16 @@ export function isValidOriginValue(value: string): boolean {
 export interface AllowList {
   raw: string | null;
   items: string[];
+  /** Items lowercased, for the case-insensitive header-name comparison. */
+  lower: string[];
   invalid: string | null;
 }
 
-export function parseAllowList(headers: HeaderList, name: string): AllowList {
+export function parseAllowList(headers: HeaderList, name: 'access-control-allow-methods' | 'access-control-allow-headers'): AllowList {
   const raw = headerValue(headers, name);
-  if (raw === null) return { raw, items: [], invalid: null };
-  return { raw, items: splitList(raw), invalid: firstInvalidToken(raw) };
+  if (raw === null) return { raw, items: [], lower: [], invalid: null };
+  const items = splitList(raw);
+  return { raw, items, lower: items.map((s) => s.toLowerCase()), invalid: firstInvalidToken(raw) };
 }
 
 /** Fetch: the method is allowed when listed byte-for-byte, safelisted, or covered by `*` without credentials. */
@@ -58,8 +61,7 @@ export function methodAllowed(allow: AllowList, method: string, creds: Credentia
 /** Header names compare case-insensitively; `*` covers every name (Authorization included, as both browsers do
  *  today: cors-rules.md §3 rule 13) only without credentials. */
 export function headerAllowed(allow: AllowList, name: string, creds: CredentialsMode): boolean {
-  const lower = allow.items.map((s) => s.toLowerCase());
-  return lower.includes(name.toLowerCase()) || (creds === 'omit' && lower.includes('*'));
+  return allow.lower.includes(name.toLowerCase()) || (creds === 'omit' && allow.lower.includes('*'));
 }
 
 /** The neutral rows of a CORS check on one response (used for both actual responses and preflights). */
@@ -67,23 +69,26 @@ export function originChecks(
   response: ObservedResponse,
   origin: string,
   creds: CredentialsMode,
-  at: { hop: number; stage: Stage; url: string },
+  hop: number,
+  stage: Stage,
+  url: string,
 ): Check[] {
   const lines = headerValues(response.headers, 'access-control-allow-origin');
   const acao = lines.length === 0 ? null : lines.join(', ');
-  const originOk = lines.length === 1 && (acao === origin || (creds === 'omit' && acao === '*'));
   const rows: Check[] = [
     {
-      ...at,
+      hop,
+      stage,
+      url,
       header: 'Access-Control-Allow-Origin',
       required: creds === 'include' ? `${origin} (exactly; * does not count with credentials)` : `${origin} or *`,
       received: acao,
-      ok: originOk,
+      ok: lines.length === 1 && (acao === origin || (creds === 'omit' && acao === '*')),
     },
   ];
   if (creds === 'include') {
     const acac = headerValue(response.headers, 'access-control-allow-credentials');
-    rows.push({ ...at, header: 'Access-Control-Allow-Credentials', required: 'true', received: acac, ok: acac === 'true' });
+    rows.push({ hop, stage, url, header: 'Access-Control-Allow-Credentials', required: 'true', received: acac, ok: acac === 'true' });
   }
   return rows;
 }
@@ -94,22 +99,19 @@ export function preflightChecks(
   method: string,
   headerNames: readonly string[],
   creds: CredentialsMode,
-  at: { hop: number; url: string },
+  hop: number,
+  url: string,
 ): Check[] {
-  const pos = { ...at, stage: 'preflight' as const };
+  const stage: Stage = 'preflight';
   const rows: Check[] = [
-    {
-      ...pos,
-      header: 'Status',
-      required: '2xx, not a redirect',
-      received: String(response.status),
-      ok: isOkStatus(response.status),
-    },
+    { hop, stage, url, header: 'Status', required: '2xx, not a redirect', received: String(response.status), ok: isOkStatus(response.status) },
   ];
   const methods = parseAllowList(response.headers, 'access-control-allow-methods');
   if (!isSafelistedMethod(method) || methods.invalid !== null) {
     rows.push({
-      ...pos,
+      hop,
+      stage,
+      url,
       header: 'Access-Control-Allow-Methods',
       required: methods.invalid !== null ? `a valid list containing ${method}` : method,
       received: methods.raw,
@@ -119,7 +121,9 @@ export function preflightChecks(
   const allowed = parseAllowList(response.headers, 'access-control-allow-headers');
   for (const name of headerNames) {
     rows.push({
-      ...pos,
+      hop,
+      stage,
+      url,
       header: 'Access-Control-Allow-Headers',
       required: name,
       received: allowed.raw,
@@ -127,7 +131,7 @@ export function preflightChecks(
     });
   }
   if (headerNames.length === 0 && allowed.invalid !== null) {
-    rows.push({ ...pos, header: 'Access-Control-Allow-Headers', required: 'a valid list', received: allowed.raw, ok: false });
+    rows.push({ hop, stage, url, header: 'Access-Control-Allow-Headers', required: 'a valid list', received: allowed.raw, ok: false });
   }
   return rows;
 }

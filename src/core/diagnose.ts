@@ -1,7 +1,7 @@
 // The engine's entry point: one observed exchange in, the browser's verdict, reasons, checks and fix out.
 import type { Check } from './checks.ts';
 import { chromeRules, firefoxRules } from './decide.ts';
-import { evaluate, type Evaluation, type HopPreflight } from './evaluate.ts';
+import { chainChecks, decide, planChain, type Chain, type Decision, type HopPreflight } from './evaluate.ts';
 import { buildFix, type Fix } from './fix.ts';
 import { lint, type Finding } from './lint.ts';
 import { hasHeader, headerValue } from './headers.ts';
@@ -98,24 +98,24 @@ function observedCredentials(ex: ObservedExchange): CredentialsMode | null {
 }
 
 interface Pair {
-  chrome: Evaluation<CorsError>;
-  firefox: Evaluation<FirefoxReason>;
+  chrome: Decision<CorsError>;
+  firefox: Decision<FirefoxReason>;
 }
 
-function evaluateBoth(ex: ObservedExchange, creds: CredentialsMode): Pair {
-  return { chrome: evaluate(ex, chromeRules, creds), firefox: evaluate(ex, firefoxRules, creds) };
+function decideBoth(chain: Chain, creds: CredentialsMode): Pair {
+  return { chrome: decide(chain, chromeRules, creds), firefox: decide(chain, firefoxRules, creds) };
 }
 
-function own(ex: ObservedExchange, pair: Pair): Evaluation<string> {
+function own(ex: ObservedExchange, pair: Pair): Decision<string> {
   return ex.browser === 'chrome' ? pair.chrome : pair.firefox;
 }
 
-function sameOutcome(a: Evaluation<string>, b: Evaluation<string>): boolean {
+function sameOutcome(a: Decision<string>, b: Decision<string>): boolean {
   return a.blocked === b.blocked && a.failure?.code === b.failure?.code && a.failure?.parameter === b.failure?.parameter;
 }
 
 /** Which credentials mode agrees with how the request ended, when the listener could tell. */
-function consistentWithEnd(ex: ObservedExchange, ev: Evaluation<string>): boolean | null {
+function consistentWithEnd(ex: ObservedExchange, ev: Decision<string>): boolean | null {
   const end = classifyEnd(ex);
   if (end === 'cors-failure') return ev.blocked === true;
   if (end === 'completed') {
@@ -127,7 +127,7 @@ function consistentWithEnd(ex: ObservedExchange, ev: Evaluation<string>): boolea
   return null;
 }
 
-function sentence(browser: BrowserName, ev: Evaluation<string>): string {
+function sentence(browser: BrowserName, ev: Decision<string>): string {
   if (!ev.failure) return '';
   const prefix = ev.failure.hop > 0 ? `After redirect ${ev.failure.hop}: ` : '';
   const text =
@@ -137,11 +137,11 @@ function sentence(browser: BrowserName, ev: Evaluation<string>): string {
   return prefix + text;
 }
 
-function verdictOf(ev: Evaluation<string>): Verdict {
+function verdictOf(ev: Decision<string>): Verdict {
   return ev.blocked === true ? 'blocked' : ev.blocked === false ? 'allowed' : 'pending';
 }
 
-function browserVerdict(browser: BrowserName, ev: Evaluation<string>): BrowserVerdict {
+function browserVerdict(browser: BrowserName, ev: Decision<string>): BrowserVerdict {
   return {
     browser,
     verdict: verdictOf(ev),
@@ -209,6 +209,8 @@ export function diagnose(ex: ObservedExchange): Diagnosis {
   if (mode !== 'cors') return notCors(ex, mode);
   if (classifyEnd(ex) === 'network-error') return networkError(ex, mode);
 
+  const chain = planChain(ex);
+  const preflights = chain.steps.flatMap((s) => (s.preflight ? [s.preflight] : []));
   const observed = observedCredentials(ex);
   let creds: CredentialsMode;
   let credentialsInferred = true;
@@ -219,10 +221,10 @@ export function diagnose(ex: ObservedExchange): Diagnosis {
     creds = observed;
     credentialsInferred = false;
     credentialsNote = 'Observed: the request carried a Cookie header.';
-    pair = evaluateBoth(ex, creds);
+    pair = decideBoth(chain, creds);
   } else {
-    const omit = evaluateBoth(ex, 'omit');
-    const include = evaluateBoth(ex, 'include');
+    const omit = decideBoth(chain, 'omit');
+    const include = decideBoth(chain, 'include');
     if (sameOutcome(own(ex, omit), own(ex, include))) {
       creds = 'omit';
       pair = omit;
@@ -275,10 +277,10 @@ export function diagnose(ex: ObservedExchange): Diagnosis {
   }
 
   const failure = verdict === 'blocked' && !unexplained ? mine.failure : null;
-  const chromeFailure = ex.browser === 'chrome' ? (failure as Evaluation<CorsError>['failure']) : pair.chrome.failure;
-  const firefoxFailure = ex.browser === 'firefox' ? (failure as Evaluation<FirefoxReason>['failure']) : pair.firefox.failure;
+  const chromeFailure = ex.browser === 'chrome' ? (failure as Decision<CorsError>['failure']) : pair.chrome.failure;
+  const firefoxFailure = ex.browser === 'firefox' ? (failure as Decision<FirefoxReason>['failure']) : pair.firefox.failure;
 
-  for (const p of mine.preflights) {
+  for (const p of preflights) {
     if (p.fromCacheInferred) {
       notes.push(`No preflight was seen for ${p.method} ${p.url}; it was presumably served from the preflight cache (inferred).`);
     }
@@ -323,8 +325,8 @@ export function diagnose(ex: ObservedExchange): Diagnosis {
     firefoxReason: verdict === 'blocked' ? (firefoxFailure?.code ?? null) : null,
     firefoxParameter: verdict === 'blocked' && firefoxFailure ? firefoxFailure.parameter : null,
     summary,
-    checks: mine.checks,
-    preflights: mine.preflights,
+    checks: chainChecks(chain, creds, mine.failure?.hop ?? null),
+    preflights,
     credentials: ifCredentialed ? 'unknown' : creds,
     credentialsInferred,
     credentialsNote,
@@ -334,7 +336,7 @@ export function diagnose(ex: ObservedExchange): Diagnosis {
     hiddenStatus,
     mdn: firefoxFailure ? mdnUrl(firefoxFailure.code) : null,
     notes,
-    fix: verdict === 'blocked' ? buildFix(ex, mine, creds) : null,
-    findings: lint(ex, mine, creds),
+    fix: verdict === 'blocked' ? buildFix(chain, mine.failure, creds) : null,
+    findings: lint(ex, creds),
   };
 }

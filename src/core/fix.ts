@@ -1,7 +1,7 @@
 // The least-privilege headers that make exactly this request pass: echo one origin, only the needed method and headers.
-import type { Evaluation } from './evaluate.ts';
+import type { Chain, Decision } from './evaluate.ts';
 import { isSafelistedMethod } from './safelist.ts';
-import type { CredentialsMode, HeaderList, ObservedExchange } from './types.ts';
+import type { CredentialsMode, HeaderList } from './types.ts';
 
 export interface Fix {
   /** URL of the hop whose server must change. */
@@ -13,19 +13,16 @@ export interface Fix {
   notes: string[];
 }
 
-export function buildFix(ex: ObservedExchange, ev: Evaluation<string>, creds: CredentialsMode): Fix | null {
-  const at = ev.failure?.hop ?? ev.corsFrom;
-  if (at === null || at === undefined) return null;
-  const hop = ex.hops[at];
-  if (!hop) return null;
-  const origin = ev.originPerHop[at] ?? ex.origin ?? 'null';
+export function buildFix(chain: Chain, failure: Decision<string>['failure'], creds: CredentialsMode): Fix | null {
+  const step = chain.steps.find((s) => s.index === failure?.hop) ?? chain.steps[0];
+  if (!step) return null;
+  const { hop, origin, preflight: plan } = step;
   const notes: string[] = [];
 
   const response: Array<[string, string]> = [['Access-Control-Allow-Origin', origin]];
   if (creds === 'include') response.push(['Access-Control-Allow-Credentials', 'true']);
   response.push(['Vary', 'Origin']);
 
-  const plan = ev.preflights.find((p) => p.hop === at);
   const preflight: Array<[string, string]> = [];
   if (plan) {
     preflight.push(...response.filter(([n]) => n !== 'Vary'));
@@ -43,7 +40,7 @@ export function buildFix(ex: ObservedExchange, ev: Evaluation<string>, creds: Cr
   if (origin === 'null') {
     notes.push('A redirect through a third origin made the request\'s Origin "null". Rather than trusting "null" (any sandboxed page can send it), avoid the cross-origin redirect or call the final URL directly.');
   }
-  if (ev.failure?.stage === 'redirect') {
+  if (failure?.stage === 'redirect') {
     notes.push('Remove the user name and password from the redirect\'s Location URL.');
   }
   if (creds === 'include') {

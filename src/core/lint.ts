@@ -1,5 +1,4 @@
 // Passive security findings: responses that allow more than they should, on allowed and blocked exchanges alike.
-import type { Evaluation } from './evaluate.ts';
 import { headerValue } from './headers.ts';
 import { pathOf } from './origin.ts';
 import { splitList } from './tokens.ts';
@@ -20,7 +19,7 @@ function responsesOf(ex: ObservedExchange): Array<{ url: string; response: Obser
   return out;
 }
 
-export function lint(ex: ObservedExchange, ev: Evaluation<string>, creds: CredentialsMode): Finding[] {
+export function lint(ex: ObservedExchange, creds: CredentialsMode): Finding[] {
   const findings = new Map<string, Finding>();
   const add = (f: Finding): void => {
     if (!findings.has(f.id)) findings.set(f.id, f);
@@ -58,9 +57,6 @@ export function lint(ex: ObservedExchange, ev: Evaluation<string>, creds: Creden
         add({ id: 'long-max-age', severity: 'info', message: `Access-Control-Max-Age ${maxAge} s: browsers cap it (Chrome 7,200 s, Firefox 86,400 s), so the extra length buys nothing.` });
       }
     }
-  }
-  if (ev.failure === null && ev.preflights.some((p) => p.fromCacheInferred)) {
-    add({ id: 'preflight-from-cache', severity: 'info', message: 'The preflight for this request was not seen: it was served from the preflight cache (inferred).' });
   }
   return [...findings.values()];
 }

@@ -1,13 +1,33 @@
 // Origin serialization and comparison as the Fetch standard defines them (scheme://host[:port], no trailing slash).
 
+interface ParsedUrl {
+  origin: string | null;
+  hasCredentials: boolean;
+  path: string;
+}
+
+/** A page repeats the same few URLs, and URL parsing dominates the engine's cost, so parses are memoized
+ *  (bounded: the memo is dropped whole when it fills). */
+const memo = new Map<string, ParsedUrl>();
+const MEMO_LIMIT = 4096;
+
+function parse(url: string): ParsedUrl {
+  let p = memo.get(url);
+  if (p) return p;
+  try {
+    const u = new URL(url);
+    p = { origin: u.origin, hasCredentials: u.username !== '' || u.password !== '', path: u.pathname };
+  } catch {
+    p = { origin: null, hasCredentials: false, path: url };
+  }
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(url, p);
+  return p;
+}
+
 /** Serialized origin of a URL, or null for an unparsable URL. Opaque origins serialize as "null". */
 export function originOf(url: string): string | null {
-  try {
-    const origin = new URL(url).origin;
-    return origin;
-  } catch {
-    return null;
-  }
+  return parse(url).origin;
 }
 
 export function sameOrigin(a: string, b: string): boolean {
@@ -17,23 +37,10 @@ export function sameOrigin(a: string, b: string): boolean {
 
 /** True when the URL carries a username or password (Fetch: "includes credentials"). */
 export function urlHasCredentials(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.username !== '' || u.password !== '';
-  } catch {
-    return false;
-  }
-}
-
-export function isHttpScheme(url: string): boolean {
-  return /^https?:/i.test(url);
+  return parse(url).hasCredentials;
 }
 
 /** Path of a URL for messages; the raw string when it does not parse. */
 export function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
-  }
+  return parse(url).path;
 }

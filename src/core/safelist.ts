@@ -75,8 +75,19 @@ export function isBrowserAddedHeaderName(name: string): boolean {
   return BROWSER_ADDED.has(name.toLowerCase()) || isForbiddenHeaderName(name);
 }
 
+/** UTF-8 length without encoding (this runs for every header of every request). */
 function byteLength(s: string): number {
-  return new TextEncoder().encode(s).length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 function firstUnsafeByte(value: string): string | null {

@@ -9,10 +9,15 @@ export function isToken(s: string): boolean {
 /** Splits a `#token` list: elements trimmed of spaces and tabs, empty elements dropped (RFC 9110 §5.6.1 lets
  *  recipients ignore them, and both browsers do). */
 export function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.replace(/^[ \t]+|[ \t]+$/g, ''))
-    .filter((s) => s !== '');
+  const out: string[] = [];
+  for (const part of value.split(',')) {
+    let a = 0;
+    let b = part.length;
+    while (a < b && (part.charCodeAt(a) === 0x20 || part.charCodeAt(a) === 0x09)) a++;
+    while (b > a && (part.charCodeAt(b - 1) === 0x20 || part.charCodeAt(b - 1) === 0x09)) b--;
+    if (b > a) out.push(part.slice(a, b));
+  }
+  return out;
 }
 
 /** First element that is not a token, or null when the whole list parses. */

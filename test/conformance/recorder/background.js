@@ -7,12 +7,14 @@ const events = [];
 globalThis.__corsightEvents = events;
 let pending = [];
 let timer = null;
+// One POST at a time: parallel POSTs may reach the collector out of order, and it keeps arrival order.
+let posting = Promise.resolve();
 
 function flush() {
   timer = null;
   const batch = pending;
   pending = [];
-  fetch(collector, { method: 'POST', body: JSON.stringify(batch) }).catch(() => {});
+  posting = posting.then(() => fetch(collector, { method: 'POST', body: JSON.stringify(batch) })).catch(() => {});
 }
 
 // Chromium hides preflights, Origin and blocked responses' headers without extraHeaders; Firefox rejects the value.
@@ -38,6 +40,7 @@ api.webRequest.onHeadersReceived.addListener(record('onHeadersReceived'), filter
 api.webRequest.onBeforeRedirect.addListener(record('onBeforeRedirect'), filter, ['responseHeaders', ...extra]);
 api.webRequest.onResponseStarted.addListener(record('onResponseStarted'), filter, ['responseHeaders', ...extra]);
 api.webRequest.onCompleted.addListener(record('onCompleted'), filter, ['responseHeaders', ...extra]);
-api.webRequest.onErrorOccurred.addListener(record('onErrorOccurred'), filter, extra);
+// Firefox's onErrorOccurred takes no extraInfoSpec at all: even an empty array throws "Incorrect argument types".
+api.webRequest.onErrorOccurred.addListener(record('onErrorOccurred'), filter, ...(extra.length ? [extra] : []));
 
 if (collector) fetch(collector, { method: 'POST', body: JSON.stringify({ ready: true }) }).catch(() => {});

@@ -1,0 +1,61 @@
+// Prints how many diagnoses per second the engine makes on one core, and the correlator's cost per webRequest
+// event, using the recorded conformance exchanges as the workload (`npm run bench:engine`).
+import { correlate } from '../src/capture/correlate.ts';
+import type { WebRequestEvent } from '../src/capture/webrequest.ts';
+import { diagnose } from '../src/core/diagnose.ts';
+import type { ObservedExchange } from '../src/core/types.ts';
+import { loadRecording } from '../test/conformance/corpus.ts';
+
+const exchanges: ObservedExchange[] = [];
+const streams: Array<{ browser: 'chrome' | 'firefox'; events: WebRequestEvent[] }> = [];
+for (const browser of ['chrome', 'firefox'] as const) {
+  const rec = loadRecording(browser);
+  if (!rec) continue;
+  for (const s of rec.scenarios) {
+    for (const f of s.fetches) {
+      streams.push({ browser, events: f.events });
+      for (const c of correlate(browser, f.events)) exchanges.push(c.exchange);
+    }
+  }
+}
+if (exchanges.length === 0) throw new Error('no recorded exchanges: run `npm run record` first');
+
+/** Median of 5 timed rounds; `prepare` runs untimed before each round (fresh inputs, so no per-object cache is warm). */
+function rate(label: string, unit: string, work: () => number, prepare: () => void = () => {}): number {
+  prepare();
+  work(); // warm the JIT
+  const rounds: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    prepare();
+    const start = process.hrtime.bigint();
+    const done = work();
+    rounds.push(done / (Number(process.hrtime.bigint() - start) / 1e9));
+  }
+  rounds.sort((a, b) => a - b);
+  const median = rounds[2]!;
+  console.log(`${label.padEnd(34)} ${Math.round(median).toLocaleString('en-US').padStart(12)} ${unit}/s  (min ${Math.round(rounds[0]!).toLocaleString('en-US')}, max ${Math.round(rounds[4]!).toLocaleString('en-US')})`);
+  return median;
+}
+
+const eventCount = streams.reduce((n, s) => n + s.events.length, 0);
+console.log(`workload: ${exchanges.length} recorded exchanges, ${eventCount} webRequest events; node ${process.version}, one core`);
+// Every diagnosis gets a never-seen copy of a recorded exchange, as the background does for new requests.
+const COPIES = Math.ceil(40_000 / exchanges.length);
+let fresh: ObservedExchange[] = [];
+const diag = rate(
+  'engine: diagnose()',
+  'diagnoses',
+  () => {
+    for (const ex of fresh) diagnose(ex);
+    return fresh.length;
+  },
+  () => {
+    fresh = [];
+    for (let i = 0; i < COPIES; i++) for (const ex of exchanges) fresh.push(structuredClone(ex));
+  },
+);
+const events = rate('correlator: events', 'events', () => {
+  for (let i = 0; i < 20; i++) for (const s of streams) correlate(s.browser, s.events);
+  return eventCount * 20;
+});
+console.log(`target ≥ 200,000 diagnoses/s: ${diag >= 200_000 ? 'met' : 'NOT met'}; correlator cost ${(1e6 / events).toFixed(2)} µs per event`);
