@@ -207,7 +207,6 @@ function networkError(ex: ObservedExchange, mode: RequestMode): Diagnosis {
 export function diagnose(ex: ObservedExchange): Diagnosis {
   const mode = requestMode(ex);
   if (mode !== 'cors') return notCors(ex, mode);
-  if (classifyEnd(ex) === 'network-error') return networkError(ex, mode);
 
   const chain = planChain(ex);
   const preflights = chain.steps.flatMap((s) => (s.preflight ? [s.preflight] : []));
@@ -251,6 +250,9 @@ export function diagnose(ex: ObservedExchange): Diagnosis {
   }
 
   const mine = own(ex, pair);
+  // A failure the headers explain wins over the error string: Firefox ends some CORS-blocked redirects in
+  // NS_ERROR_NET_ON_RECEIVING_FROM or NS_ERROR_UNEXPECTED rather than NS_ERROR_DOM_BAD_URI.
+  if (classifyEnd(ex) === 'network-error' && mine.failure === null) return networkError(ex, mode);
   const otherName: BrowserName = ex.browser === 'chrome' ? 'firefox' : 'chrome';
   const theirs = ex.browser === 'chrome' ? pair.firefox : pair.chrome;
   const notes: string[] = [];

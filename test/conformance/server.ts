@@ -1,5 +1,6 @@
 // Local two-origin (plus a third) HTTP server that answers each conformance scenario exactly as scenarios.json says.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Redirect, Scenario, ServerAnswer, Target } from './scenario.ts';
 
@@ -53,24 +54,33 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     return `${origin}/s/${id}/${token}/${hop}`;
   };
 
-  const expand = (value: string, req: IncomingMessage): string | null => {
-    if (value.includes('{requestOrigin}') && req.headers.origin === undefined) return null;
+  /** The request as the scenario logic needs it, from Node's parser or from a raw request line. */
+  interface Incoming {
+    method: string;
+    url: string;
+    headers: Array<[string, string]>;
+  }
+
+  interface Reply {
+    status: number;
+    headers: string[];
+    body: string;
+  }
+
+  const expand = (value: string, origin: string | undefined): string | null => {
+    if (value.includes('{requestOrigin}') && origin === undefined) return null;
     return value
-      .replaceAll('{requestOrigin}', req.headers.origin ?? '')
+      .replaceAll('{requestOrigin}', origin ?? '')
       .replaceAll('{origin}', origins.page)
       .replaceAll('{api}', origins.api)
       .replaceAll('{third}', origins.third);
   };
 
-  const answer = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    spec: ServerAnswer & { redirect?: Redirect },
-    at: { id: string; token: string; hop: number },
-  ): void => {
+  const answer = (req: Incoming, spec: ServerAnswer & { redirect?: Redirect }, at: { id: string; token: string; hop: number }): Reply => {
+    const origin = req.headers.find(([n]) => n.toLowerCase() === 'origin')?.[1];
     const flat: string[] = [];
     for (const [name, value] of spec.headers) {
-      const v = expand(value, req);
+      const v = expand(value, origin);
       if (v !== null) flat.push(name, v);
     }
     if (spec.redirect) {
@@ -79,16 +89,12 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     if (!spec.headers.some(([n]) => n.toLowerCase() === 'cache-control')) flat.push('Cache-Control', 'no-store');
     const body = spec.status === 204 || spec.status === 304 ? '' : 'ok';
     flat.push('Content-Type', 'text/plain', 'Content-Length', String(Buffer.byteLength(body)));
-    res.writeHead(spec.status, flat);
-    res.end(body);
+    return { status: spec.status, headers: flat, body };
   };
 
-  const handler = (which: keyof Omit<Origins, 'closed'>) => (req: IncomingMessage, res: ServerResponse) => {
-    const headers: Array<[string, string]> = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
-    seen.push({ origin: which, method: req.method ?? '', url: req.url ?? '', headers });
-    req.resume();
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const route = (which: keyof Omit<Origins, 'closed'>, req: Incoming): Reply => {
+    seen.push({ origin: which, ...req });
+    const path = new URL(req.url, 'http://x').pathname;
     const m = /^\/s\/([^/]+)\/([^/]+)\/(\d+)$/.exec(path);
     if (m) {
       const scenario = byId.get(m[1]!);
@@ -96,29 +102,50 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
       const behaviour = scenario?.hops[hop];
       if (scenario && behaviour) {
         const at = { id: scenario.id, token: m[2]!, hop };
-        if (req.method === 'OPTIONS') {
-          answer(req, res, behaviour.preflight ?? { status: 404, headers: [] }, at);
-        } else {
-          answer(req, res, behaviour.response, at);
-        }
-        return;
+        return req.method === 'OPTIONS'
+          ? answer(req, behaviour.preflight ?? { status: 404, headers: [] }, at)
+          : answer(req, behaviour.response, at);
       }
     }
     if (path === '/' || path === '/index.html') {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(PAGE_HTML);
-      return;
+      return { status: 200, headers: ['Content-Type', 'text/html; charset=utf-8', 'Cache-Control', 'no-store'], body: PAGE_HTML };
     }
     // Warm-up and anything else: a CORS-open 200 so it never looks like a scenario failure.
-    res.writeHead(200, {
-      'Content-Type': 'text/plain',
-      'Access-Control-Allow-Origin': '*',
-      'Cache-Control': 'no-store',
-    });
-    res.end('ok');
+    return { status: 200, headers: ['Content-Type', 'text/plain', 'Access-Control-Allow-Origin', '*', 'Cache-Control', 'no-store'], body: 'ok' };
   };
 
-  const servers = { page: createServer(handler('page')), api: createServer(handler('api')), third: createServer(handler('third')) };
+  const handler = (which: keyof Omit<Origins, 'closed'>) => (req: IncomingMessage, res: ServerResponse) => {
+    const headers: Array<[string, string]> = [];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+    req.resume();
+    const reply = route(which, { method: req.method ?? '', url: req.url ?? '/', headers });
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.body);
+  };
+
+  /** Node's parser rejects methods it does not know or that are not upper case (`patch`, `FOO`) with a bare 400
+   *  before any handler runs; browsers send them as written, so answer those from the raw request instead. */
+  const rawMethodFallback = (which: keyof Omit<Origins, 'closed'>) => (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
+    const text = err.code === 'HPE_INVALID_METHOD' && err.rawPacket ? err.rawPacket.toString('latin1') : '';
+    const [head = ''] = text.split('\r\n\r\n');
+    const [line = '', ...rest] = head.split('\r\n');
+    const m = /^(\S+) (\S+) HTTP\/1\.1$/.exec(line);
+    if (!m) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const headers = rest.flatMap((h): Array<[string, string]> => {
+      const i = h.indexOf(':');
+      return i > 0 ? [[h.slice(0, i), h.slice(i + 1).trim()]] : [];
+    });
+    const reply = route(which, { method: m[1]!, url: m[2]!, headers });
+    let out = `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? 'Status'}\r\nConnection: close\r\n`;
+    for (let i = 0; i < reply.headers.length; i += 2) out += `${reply.headers[i]}: ${reply.headers[i + 1]}\r\n`;
+    socket.end(`${out}\r\n${reply.body}`);
+  };
+
+  const make = (which: keyof Omit<Origins, 'closed'>): Server => createServer(handler(which)).on('clientError', rawMethodFallback(which));
+  const servers = { page: make('page'), api: make('api'), third: make('third') };
   origins.page = `http://localhost:${await listen(servers.page, '127.0.0.1')}`;
   origins.api = `http://127.0.0.1:${await listen(servers.api, '127.0.0.1')}`;
   origins.third = `http://127.0.0.1:${await listen(servers.third, '127.0.0.1')}`;
