@@ -10,6 +10,9 @@ export interface Failure<Code extends string> {
   code: Code;
   /** Chromium's failedParameter, or the argument Firefox puts into its message. */
   parameter: string;
+  /** Other answers the browser may have given for the same observation, when webRequest hides what decides
+   *  between them (the order the page set its headers; whether Firefox merged two header lines). */
+  alternatives?: Array<{ code: Code; parameter: string }>;
 }
 
 export interface PreflightInput {
@@ -17,8 +20,9 @@ export interface PreflightInput {
   origin: string;
   creds: CredentialsMode;
   method: string;
-  /** CORS-unsafe request-header names, lowercased, in the order the browser checks them. */
+  /** CORS-unsafe request-header names, lowercased: in the page's order when `pageOrder` is true, else sorted. */
   headerNames: readonly string[];
+  pageOrder: boolean;
 }
 
 export interface BrowserRules<Code extends string> {
@@ -30,6 +34,8 @@ export interface BrowserRules<Code extends string> {
   redirectCredentials: Failure<Code>;
   /** No response at all (connection refused, DNS…): what the browser logs, if anything. */
   networkFailure: Failure<Code> | null;
+  /** Whether a same-origin or no-cors redirect to a URL with user:pass is refused too (outside CORS). */
+  refusesEveryCredentialedRedirect: boolean;
 }
 
 type ChromeAccessCode = 'WildcardOriginNotAllowed' | 'MissingAllowOriginHeader' | 'MultipleAllowOriginValues' | 'InvalidAllowOriginValue' | 'AllowOriginMismatch' | 'InvalidAllowCredentials';
@@ -54,7 +60,7 @@ function chromeAccess(response: ObservedResponse, origin: string, creds: Credent
 export const chromeRules: BrowserRules<CorsError> = {
   browser: 'chrome',
   access: chromeAccess,
-  preflight({ response, origin, creds, method, headerNames }) {
+  preflight({ response, origin, creds, method, headerNames, pageOrder }) {
     // The preflight loader refuses a redirect before any header is looked at.
     if (isRedirect(response)) return { code: 'PreflightDisallowedRedirect', parameter: '' };
     const access = chromeAccess(response, origin, creds);
@@ -65,20 +71,39 @@ export const chromeRules: BrowserRules<CorsError> = {
     const headers = parseAllowList(response.headers, 'access-control-allow-headers');
     if (headers.invalid !== null) return { code: 'InvalidAllowHeadersPreflightResponse', parameter: '' };
     if (!methodAllowed(methods, method, creds)) return { code: 'MethodDisallowedByPreflightResponse', parameter: method };
-    const denied = headerNames.find((n) => !headerAllowed(headers, n, creds));
-    if (denied !== undefined) return { code: 'HeaderDisallowedByPreflightResponse', parameter: denied };
-    return null;
+    // Chromium names the first disallowed header in the order the page set them (measured); when the actual
+    // request never reached onSendHeaders only the sorted Access-Control-Request-Headers list is known.
+    const denied = headerNames.filter((n) => !headerAllowed(headers, n, creds));
+    if (denied.length === 0) return null;
+    const [first, ...rest] = denied as [string, ...string[]];
+    return {
+      code: 'HeaderDisallowedByPreflightResponse',
+      parameter: first,
+      ...(pageOrder || rest.length === 0 ? {} : { alternatives: rest.map((n) => ({ code: 'HeaderDisallowedByPreflightResponse' as const, parameter: n })) }),
+    };
   },
   redirectCredentials: { code: 'RedirectContainsCredentials', parameter: '' },
   networkFailure: null,
+  // Chromium also refuses page→page and no-cors redirects to user:pass URLs (net::ERR_ABORTED, no CORS error),
+  // which the Fetch standard and Firefox allow (browser-facts.md §10b).
+  refusesEveryCredentialedRedirect: true,
 };
 
 function firefoxAccess(response: ObservedResponse, origin: string, creds: CredentialsMode): Failure<FirefoxReason> | null {
-  // Firefox counts header lines (VisitOriginalResponseHeaders) rather than looking for commas.
+  // Firefox counts header lines (VisitOriginalResponseHeaders) rather than looking for commas, but its own
+  // webRequest merges repeated lines into one "a, b" value: such a value may have been two lines.
   const lines = headerValues(response.headers, 'access-control-allow-origin');
   if (lines.length > 1) return { code: 'CORSMultipleAllowOriginNotAllowed', parameter: '' };
   const acao = lines[0];
   if (acao === undefined) return { code: 'CORSMissingAllowOrigin2', parameter: String(response.status) };
+  if (acao.includes(', ')) {
+    const asOneLine = firefoxLineChecks(response, acao, origin, creds);
+    return { code: 'CORSMultipleAllowOriginNotAllowed', parameter: '', ...(asOneLine ? { alternatives: [asOneLine] } : {}) };
+  }
+  return firefoxLineChecks(response, acao, origin, creds);
+}
+
+function firefoxLineChecks(response: ObservedResponse, acao: string, origin: string, creds: CredentialsMode): Failure<FirefoxReason> | null {
   if (creds === 'include' && acao === '*') return { code: 'CORSNotSupportingCredentials', parameter: '' };
   if ((creds === 'include' || acao !== '*') && acao !== origin) return { code: 'CORSAllowOriginNotMatchingOrigin', parameter: acao };
   if (creds === 'include' && headerValue(response.headers, 'access-control-allow-credentials') !== 'true') {
@@ -91,6 +116,7 @@ export const firefoxRules: BrowserRules<FirefoxReason> = {
   browser: 'firefox',
   access: firefoxAccess,
   preflight({ response, origin, creds, method, headerNames }) {
+    // Firefox walks the unsafe names sorted, as in Access-Control-Request-Headers (measured on 153).
     const access = firefoxAccess(response, origin, creds);
     if (access) return access;
     if (isRedirect(response)) return { code: 'CORSExternalRedirectNotAllowed', parameter: '' };
@@ -100,11 +126,12 @@ export const firefoxRules: BrowserRules<FirefoxReason> = {
     if (!methodAllowed(methods, method, creds)) return { code: 'CORSMethodNotFound', parameter: '' };
     const headers = parseAllowList(response.headers, 'access-control-allow-headers');
     if (headers.invalid !== null) return { code: 'CORSInvalidAllowHeader', parameter: headers.invalid };
-    const denied = headerNames.find((n) => !headerAllowed(headers, n, creds));
+    const denied = [...headerNames].sort().find((n) => !headerAllowed(headers, n, creds));
     if (denied !== undefined) return { code: 'CORSMissingAllowHeaderFromPreflight2', parameter: denied };
     return null;
   },
   // Firefox fails such a redirect in UpdateChannel without a specific console reason.
-  redirectCredentials: { code: 'CORSDidNotSucceed2', parameter: '' },
+  redirectCredentials: { code: 'CORSDidNotSucceed2', parameter: '(null)' },
   networkFailure: { code: 'CORSDidNotSucceed2', parameter: '(null)' },
+  refusesEveryCredentialedRedirect: false,
 };

@@ -1,7 +1,7 @@
 // The engine's entry point: one observed exchange in, the browser's verdict, reasons, checks and fix out.
 import type { Check } from './checks.ts';
 import { chromeRules, firefoxRules } from './decide.ts';
-import { chainChecks, decide, planChain, type Chain, type Decision, type HopPreflight } from './evaluate.ts';
+import { chainChecks, decide, planChain, redirectTarget, type Chain, type Decision, type HopPreflight } from './evaluate.ts';
 import { buildFix, type Fix } from './fix.ts';
 import { lint, type Finding } from './lint.ts';
 import { hasHeader, headerValue } from './headers.ts';
@@ -38,6 +38,8 @@ export interface Diagnosis {
   credentialsNote: string;
   /** Set when credentials mode could not be told and would change the outcome: what happens with credentials. */
   ifCredentialed: BrowserVerdict | null;
+  /** Other reasons this browser may have given for what was observed (webRequest hides what decides between them). */
+  alternatives: BrowserVerdict[];
   /** The same exchange as the other browser would decide it. */
   otherBrowser: BrowserVerdict;
   /** Set when the two browsers decide this exchange differently (verdict, or a reason that is not the usual twin). */
@@ -77,7 +79,14 @@ function requestMode(ex: ObservedExchange): RequestMode {
   if (ex.type === 'main_frame' || ex.type === 'sub_frame') return 'navigate';
   const origin = ex.origin ?? 'null';
   const first = ex.hops.findIndex((h) => !sameOrigin(h.url, origin));
-  if (first === -1) return 'same-origin';
+  if (first === -1) {
+    // A same-origin request whose redirect to another origin was refused before the target was requested.
+    const last = ex.hops[ex.hops.length - 1];
+    const target = last ? redirectTarget(last) : null;
+    const secMode = headerValue(ex.hops[0]?.requestHeaders ?? null, 'sec-fetch-mode');
+    const leaves = target !== null && !sameOrigin(target, origin);
+    return leaves && secMode !== 'no-cors' && secMode !== 'same-origin' && secMode !== 'navigate' ? 'cors' : 'same-origin';
+  }
   const hop = ex.hops[first]!;
   if (hop.preflight) return 'cors';
   const secMode = headerValue(hop.requestHeaders, 'sec-fetch-mode');
@@ -151,20 +160,36 @@ function browserVerdict(browser: BrowserName, ev: Decision<string>): BrowserVerd
   };
 }
 
-function notCors(ex: ObservedExchange, mode: RequestMode): Diagnosis {
+function notCors(ex: ObservedExchange, mode: RequestMode, chain: Chain): Diagnosis {
   const other: BrowserName = ex.browser === 'chrome' ? 'firefox' : 'chrome';
+  const ownRules = ex.browser === 'chrome' ? chromeRules : firefoxRules;
+  const otherRules = ex.browser === 'chrome' ? firefoxRules : chromeRules;
+  // CORS headers don't matter here, but redirects still can be refused (mode same-origin, user:pass targets).
+  const mine = decide<string>(chain, ownRules, 'omit');
+  const theirs = decide<string>(chain, otherRules, 'omit');
+  const end = classifyEnd(ex);
+  if (mine.blocked === true && mine.note) {
+    const d = emptyDiagnosis(ex.browser, 'blocked', mode, mine.note);
+    d.checks = chainChecks(chain, 'omit', null);
+    if (theirs.blocked === false) {
+      d.otherBrowser = { browser: other, verdict: 'not-cors', reason: null, parameter: null, sentence: 'Followed the redirect.' };
+      d.divergence = `${other === 'chrome' ? 'Chrome' : 'Firefox'} would follow this redirect.`;
+    }
+    return d;
+  }
   const summary =
     mode === 'same-origin'
       ? 'Same-origin request: CORS does not apply.'
       : mode === 'navigate'
         ? 'Navigation: CORS does not apply.'
         : 'no-cors request: the browser does not check CORS headers, and the page gets an opaque response it cannot read.';
-  const end = classifyEnd(ex);
   const verdict: Verdict = end === 'network-error' ? 'network-error' : end === 'pending' ? 'pending' : 'not-cors';
-  return {
-    ...emptyDiagnosis(ex.browser, verdict, mode, summary),
-    otherBrowser: { browser: other, verdict, reason: null, parameter: null, sentence: summary },
-  };
+  const d = emptyDiagnosis(ex.browser, verdict, mode, summary);
+  if (theirs.blocked === true && theirs.note) {
+    d.otherBrowser = { browser: other, verdict: 'blocked', reason: null, parameter: null, sentence: theirs.note };
+    d.divergence = `${other === 'chrome' ? 'Chrome' : 'Firefox'} would block this request: ${theirs.note}`;
+  }
+  return d;
 }
 
 function emptyDiagnosis(browser: BrowserName, verdict: Verdict, mode: RequestMode, summary: string): Diagnosis {
@@ -184,6 +209,7 @@ function emptyDiagnosis(browser: BrowserName, verdict: Verdict, mode: RequestMod
     credentialsInferred: false,
     credentialsNote: 'Not relevant.',
     ifCredentialed: null,
+    alternatives: [],
     otherBrowser: { browser: other, verdict, reason: null, parameter: null, sentence: summary },
     divergence: null,
     hiddenStatus: null,
@@ -206,9 +232,9 @@ function networkError(ex: ObservedExchange, mode: RequestMode): Diagnosis {
 
 export function diagnose(ex: ObservedExchange): Diagnosis {
   const mode = requestMode(ex);
-  if (mode !== 'cors') return notCors(ex, mode);
+  const chain = planChain(ex, mode === 'cors');
+  if (mode !== 'cors') return notCors(ex, mode, chain);
 
-  const chain = planChain(ex);
   const preflights = chain.steps.flatMap((s) => (s.preflight ? [s.preflight] : []));
   const observed = observedCredentials(ex);
   let creds: CredentialsMode;
@@ -316,7 +342,7 @@ export function diagnose(ex: ObservedExchange): Diagnosis {
       ? 'Allowed: every CORS check passed.'
       : verdict === 'pending'
         ? 'Still in flight.'
-        : sentence(ex.browser, mine);
+        : (mine.note ?? sentence(ex.browser, mine));
 
   return {
     browser: ex.browser,
@@ -333,6 +359,13 @@ export function diagnose(ex: ObservedExchange): Diagnosis {
     credentialsInferred,
     credentialsNote,
     ifCredentialed,
+    alternatives: (failure?.alternatives ?? []).map((a) => ({
+      browser: ex.browser,
+      verdict: 'blocked' as const,
+      reason: a.code,
+      parameter: a.parameter,
+      sentence: sentence(ex.browser, { blocked: true, failure: { ...a, hop: failure!.hop, stage: failure!.stage } }),
+    })),
     otherBrowser: otherVerdict,
     divergence,
     hiddenStatus,

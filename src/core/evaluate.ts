@@ -18,28 +18,41 @@ export interface HopPreflight {
   seen: boolean;
   /** Needed but not seen while the request itself went out: served from the preflight cache (inferred). */
   fromCacheInferred: boolean;
+  /** True when `headerNames` is in the order the page set the headers (the actual request's headers were seen). */
+  headerOrderKnown: boolean;
 }
 
 export interface ChainStep {
   index: number;
   hop: ObservedHop;
-  /** The origin this hop is checked against ("null" after a tainting redirect). */
+  /** Whether CORS applies to this hop (a cors-mode request from its first cross-origin hop on). */
+  cors: boolean;
+  /** The origin the response is checked against: the Origin the browser sent when visible, else Fetch's
+   *  serialization ("null" after a tainting redirect). */
   origin: string;
+  /** Same for this hop's preflight: Firefox sends the page's origin there even when the request's is "null". */
+  preflightOrigin: string;
   preflight: HopPreflight | null;
   /** Where this hop redirects to, when it does. */
   location: string | null;
+  /** Whether the redirect target was seen being requested. */
+  followed: boolean;
 }
 
 export interface Chain {
-  /** Steps from the first cross-origin hop on (where CORS starts); empty when the request stayed same-origin. */
   steps: ChainStep[];
+  /** Index of the first cross-origin hop (where CORS starts), or null when the request stayed same-origin. */
   corsFrom: number | null;
+  /** Sec-Fetch-Mode of the first hop, when the browser sent it. */
+  fetchMode: string | null;
 }
 
 export interface Decision<Code extends string> {
   /** true/false when decided; null when what was observed does not reach a decision (request still in flight…). */
   blocked: boolean | null;
   failure: (Failure<Code> & { hop: number; stage: Stage }) | null;
+  /** Why it was blocked when the browser has no reason code for it. */
+  note?: string;
 }
 
 /** Method and unsafe header names this hop's preflight is about, preferring the browser's own preflight headers. */
@@ -48,15 +61,17 @@ function preflightPlan(hop: ObservedHop, index: number): HopPreflight | null {
   if (pre) {
     const acrm = headerValue(pre.requestHeaders, 'access-control-request-method') ?? hop.method;
     const acrh = headerValue(pre.requestHeaders, 'access-control-request-headers');
-    const names = acrh !== null ? splitList(acrh).map((n) => n.toLowerCase()) : unsafeNames(hop);
+    const listed = acrh !== null ? splitList(acrh).map((n) => n.toLowerCase()) : unsafeNames(hop);
+    const inPageOrder = pageOrder(listed, hop);
     return {
       hop: index,
       url: pre.url,
       method: acrm,
-      headerNames: names,
-      triggers: explainListedHeaders(names, hop.requestHeaders, acrm),
+      headerNames: inPageOrder ?? listed,
+      triggers: explainListedHeaders(listed, hop.requestHeaders, acrm),
       seen: true,
       fromCacheInferred: false,
+      headerOrderKnown: inPageOrder !== null || listed.length < 2,
     };
   }
   if (!hop.requestHeaders) return null;
@@ -70,7 +85,19 @@ function preflightPlan(hop: ObservedHop, index: number): HopPreflight | null {
     triggers,
     seen: false,
     fromCacheInferred: hop.response !== null,
+    headerOrderKnown: false,
   };
+}
+
+/** The listed names in the order the page set them, when the actual request's headers were visible. */
+function pageOrder(listed: readonly string[], hop: ObservedHop): string[] | null {
+  if (!hop.requestHeaders || listed.length < 2) return null;
+  const order: string[] = [];
+  for (const [name] of hop.requestHeaders) {
+    const lower = name.toLowerCase();
+    if (listed.includes(lower) && !order.includes(lower)) order.push(lower);
+  }
+  return order.length === listed.length ? order : null;
 }
 
 /** Lowercased, sorted, de-duplicated names as Fetch's "CORS-unsafe request-header names" returns them. */
@@ -82,7 +109,18 @@ function unsafeNames(hop: ObservedHop): string[] {
   return hop.requestHeaders ? namesOf(preflightTriggers(hop.method, hop.requestHeaders)) : [];
 }
 
-export function planChain(exchange: ObservedExchange): Chain {
+/** Location of a redirect response, resolved against the hop's URL (webRequest shows it before following). */
+export function redirectTarget(hop: ObservedHop): string | null {
+  if (hop.redirectTo !== null) return hop.redirectTo;
+  if (!hop.response || !isRedirect(hop.response)) return null;
+  try {
+    return new URL(headerValue(hop.response.headers, 'location') ?? '', hop.url).href;
+  } catch {
+    return null;
+  }
+}
+
+export function planChain(exchange: ObservedExchange, corsMode: boolean): Chain {
   const pageOrigin = exchange.origin ?? 'null';
   const steps: ChainStep[] = [];
   let corsFrom: number | null = null;
@@ -91,33 +129,59 @@ export function planChain(exchange: ObservedExchange): Chain {
     const hop = exchange.hops[i]!;
     const hopOrigin = originOf(hop.url);
     if (corsFrom === null && (hopOrigin === null || hopOrigin === 'null' || hopOrigin !== pageOrigin)) corsFrom = i;
-    const next = exchange.hops[i + 1];
-    const location = hop.redirectTo ?? (hop.response && next && isRedirect(hop.response) ? next.url : null);
-    if (corsFrom !== null) {
-      steps.push({ index: i, hop, origin: tainted ? 'null' : pageOrigin, preflight: preflightPlan(hop, i), location });
-    }
+    const location = redirectTarget(hop);
+    const computed = tainted ? 'null' : pageOrigin;
+    const sent = headerValue(hop.requestHeaders, 'origin');
+    const origin = sent ?? computed;
+    steps.push({
+      index: i,
+      hop,
+      cors: corsMode && corsFrom !== null,
+      origin,
+      preflightOrigin: headerValue(hop.preflight?.requestHeaders ?? null, 'origin') ?? origin,
+      preflight: corsMode && corsFrom !== null ? preflightPlan(hop, i) : null,
+      location,
+      followed: i + 1 < exchange.hops.length,
+    });
     // Fetch "tainted origin": leaving a hop whose origin differs from both the page and the next URL.
     if (location !== null && originOf(location) !== hopOrigin && hopOrigin !== pageOrigin) tainted = true;
   }
-  return { steps, corsFrom };
+  return { steps, corsFrom, fetchMode: headerValue(exchange.hops[0]?.requestHeaders ?? null, 'sec-fetch-mode') };
 }
 
 export function decide<Code extends string>(chain: Chain, rules: BrowserRules<Code>, creds: CredentialsMode): Decision<Code> {
-  for (const { index, hop, origin, preflight: plan, location } of chain.steps) {
-    if (plan && hop.preflight) {
-      const response = hop.preflight.response;
-      // An OPTIONS without a response is still in flight, or died of a network failure the caller handles.
-      if (!response) return { blocked: null, failure: null };
-      const f = rules.preflight({ response, origin, creds, method: plan.method, headerNames: plan.headerNames });
-      if (f) return { blocked: true, failure: { code: f.code, parameter: f.parameter, hop: index, stage: 'preflight' } };
+  for (const { index, hop, cors, origin, preflightOrigin, preflight: plan, location, followed } of chain.steps) {
+    if (cors) {
+      if (plan && hop.preflight) {
+        const response = hop.preflight.response;
+        // An OPTIONS without a response is still in flight, or died of a network failure the caller handles.
+        if (!response) return { blocked: null, failure: null };
+        const pageOrder = plan.headerOrderKnown;
+        const f = rules.preflight({ response, origin: preflightOrigin, creds, method: plan.method, headerNames: plan.headerNames, pageOrder });
+        if (f) return { blocked: true, failure: { ...f, hop: index, stage: 'preflight' } };
+      }
+      if (!hop.response) return { blocked: null, failure: null };
+      const f = rules.access(hop.response, origin, creds);
+      if (f) return { blocked: true, failure: { ...f, hop: index, stage: 'response' } };
     }
-    if (!hop.response) return { blocked: null, failure: null };
-    const f = rules.access(hop.response, origin, creds);
-    if (f) return { blocked: true, failure: { code: f.code, parameter: f.parameter, hop: index, stage: 'response' } };
-    if (location !== null && urlHasCredentials(location)) {
-      const r = rules.redirectCredentials;
-      return { blocked: true, failure: { code: r.code, parameter: r.parameter, hop: index, stage: 'redirect' } };
+    if (location === null) continue;
+    const leaving = originOf(location) !== originOf(hop.url);
+    if (urlHasCredentials(location)) {
+      // Fetch refuses user:pass in a redirect once CORS is involved: a cors-mode request, or a target on
+      // another origin than the request's.
+      if (cors || (chain.fetchMode !== 'no-cors' && originOf(location) !== origin)) {
+        const r = rules.redirectCredentials;
+        return { blocked: true, failure: { code: r.code, parameter: r.parameter, hop: index, stage: 'redirect' } };
+      }
+      if (rules.refusesEveryCredentialedRedirect) {
+        return { blocked: true, failure: null, note: 'Chrome refuses to follow a redirect to a URL containing a user name and password, even where the Fetch standard and Firefox allow it.' };
+      }
     }
+    if (chain.fetchMode === 'same-origin' && leaving) {
+      return { blocked: true, failure: null, note: "The request's mode is same-origin, so the browser refused to follow a redirect to another origin." };
+    }
+    // The browser announced the redirect but never requested the target: it refused to follow it.
+    if (!followed) return { blocked: null, failure: null };
   }
   return { blocked: false, failure: null };
 }
@@ -125,15 +189,15 @@ export function decide<Code extends string>(chain: Chain, rules: BrowserRules<Co
 /** Every check row up to where the decision stopped (rows past the failing hop were never evaluated). */
 export function chainChecks(chain: Chain, creds: CredentialsMode, stopAt: number | null): Check[] {
   const rows: Check[] = [];
-  for (const { index, hop, origin, preflight: plan, location } of chain.steps) {
+  for (const { index, hop, cors, origin, preflightOrigin, preflight: plan, location } of chain.steps) {
     if (stopAt !== null && index > stopAt) break;
     const pre = hop.preflight;
-    if (plan && pre?.response) {
-      rows.push(...originChecks(pre.response, origin, creds, index, 'preflight', pre.url));
+    if (cors && plan && pre?.response) {
+      rows.push(...originChecks(pre.response, preflightOrigin, creds, index, 'preflight', pre.url));
       rows.push(...preflightChecks(pre.response, plan.method, plan.headerNames, creds, index, pre.url));
     }
-    if (hop.response) rows.push(...originChecks(hop.response, origin, creds, index, 'response', hop.url));
-    if (location !== null) {
+    if (cors && hop.response) rows.push(...originChecks(hop.response, origin, creds, index, 'response', hop.url));
+    if (location !== null && (cors || urlHasCredentials(location))) {
       rows.push({
         hop: index,
         stage: 'redirect',

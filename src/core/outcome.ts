@@ -16,5 +16,10 @@ export function classifyEnd(ex: ObservedExchange): EndClass {
   }
   if (ex.end.state === 'pending') return 'pending';
   if (ex.end.state === 'completed') return 'completed';
-  return isCorsFailureString(ex.end.error) ? 'cors-failure' : 'network-error';
+  if (isCorsFailureString(ex.end.error)) return 'cors-failure';
+  // An error right after onBeforeRedirect, before the target was requested, is the browser refusing to follow
+  // the redirect: Firefox then reports NS_ERROR_UNEXPECTED or NS_ERROR_NET_ON_RECEIVING_FROM, Chromium
+  // net::ERR_ABORTED for a user:pass target (browser-facts.md §10b).
+  if (ex.hops[ex.hops.length - 1]?.redirectTo) return 'cors-failure';
+  return 'network-error';
 }

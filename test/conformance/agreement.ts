@@ -6,7 +6,9 @@ import type { Verdict } from '../../src/core/types.ts';
 import type { ConformanceRecording, Oracle, RecordedFetch } from './fixture.ts';
 
 export interface BrowserAnswer {
-  verdict: Verdict;
+  /** `rejected`: the page's fetch failed and the browser named no reason that tells a CORS block from a
+   *  network failure (Firefox's bare CORSDidNotSucceed2, or no console message at all). */
+  verdict: Verdict | 'rejected';
   reason: string | null;
   parameter: string | null;
 }
@@ -27,12 +29,13 @@ export interface Row {
 const FOLLOW_UP = 'CORSDidNotSucceed2';
 
 /** The browser's verdict, from the browser's own reports only. */
-export function browserAnswer(rec: ConformanceRecording, f: RecordedFetch, url: string): BrowserAnswer {
+export function browserAnswer(rec: ConformanceRecording, f: RecordedFetch): BrowserAnswer {
   const o: Oracle = f.oracle;
-  const pageOrigin = rec.origins.page;
   if (o.fetch === 'resolved') {
-    const verdict: Verdict = o.status === 0 || sameOrigin(url, pageOrigin) ? 'not-cors' : 'allowed';
-    return { verdict, reason: null, parameter: null };
+    // Which URLs the request visited is a fact of the URLs, not a decision: same-origin all along = not CORS.
+    const visited = f.events.filter((e) => e.event === 'onBeforeRequest' && e.details.method !== 'OPTIONS').map((e) => e.details.url);
+    const crossOrigin = visited.some((u) => !sameOrigin(u, rec.origins.page));
+    return { verdict: o.status === 0 || !crossOrigin ? 'not-cors' : 'allowed', reason: null, parameter: null };
   }
   if (rec.browser === 'chrome') {
     const c = o.chrome;
@@ -44,13 +47,8 @@ export function browserAnswer(rec: ConformanceRecording, f: RecordedFetch, url: 
   }
   const reasons = (o.firefox?.reasons ?? []).filter((r) => r.key.startsWith('CORS') && !r.key.includes('Deprecation'));
   const specific = reasons.find((r) => r.key !== FOLLOW_UP) ?? reasons[0];
-  if (!specific) return { verdict: 'blocked', reason: null, parameter: null };
-  if (specific.key === FOLLOW_UP) {
-    // A bare "did not succeed" is a network failure unless the request died of a CORS decision (NS_ERROR_DOM_BAD_URI).
-    const errors = f.events.filter((e) => e.event === 'onErrorOccurred').map((e) => e.details.error);
-    const corsDeath = errors.includes('NS_ERROR_DOM_BAD_URI');
-    return { verdict: corsDeath ? 'blocked' : 'network-error', reason: FOLLOW_UP, parameter: specific.args[1] ?? null };
-  }
+  if (!specific) return { verdict: 'rejected', reason: null, parameter: null };
+  if (specific.key === FOLLOW_UP) return { verdict: 'rejected', reason: FOLLOW_UP, parameter: specific.args[1] ?? null };
   return { verdict: 'blocked', reason: specific.key, parameter: specific.args[1] ?? '' };
 }
 
@@ -66,17 +64,19 @@ function engineAnswer(browser: 'chrome' | 'firefox', d: Diagnosis, alt: 'primary
 /** Reason parameters the browser reports that the comparison ignores: Firefox's CORSMissingAllowOrigin2 status and
  *  CORSDidNotSucceed2's "(null)" are compared too, every other argument as recorded. */
 function sameAnswer(a: BrowserAnswer, b: BrowserAnswer): boolean {
+  if (a.verdict === 'rejected') {
+    return (b.verdict === 'blocked' || b.verdict === 'network-error') && a.reason === b.reason && (a.parameter ?? '') === (b.parameter ?? '');
+  }
   if (a.verdict !== b.verdict) return false;
   if (a.reason === null) return b.reason === null || a.verdict !== 'blocked';
   return a.reason === b.reason && (a.parameter ?? '') === (b.parameter ?? '');
 }
 
-export function compareRecording(rec: ConformanceRecording, urlOf: (id: string) => string): Row[] {
+export function compareRecording(rec: ConformanceRecording): Row[] {
   const rows: Row[] = [];
   for (const s of rec.scenarios) {
     s.fetches.forEach((f, i) => {
-      const url = urlOf(s.id);
-      const browser = browserAnswer(rec, f, url);
+      const browser = browserAnswer(rec, f);
       const exchanges = correlate(rec.browser, f.events);
       if (exchanges.length === 0) {
         rows.push({ id: s.id, fetch: i, browser, engine: null, agreement: 'invisible', diagnosis: null, detail: 'no webRequest event at all' });
@@ -88,11 +88,13 @@ export function compareRecording(rec: ConformanceRecording, urlOf: (id: string) 
       if (exchanges.length === 1 && sameAnswer(browser, primary)) agreement = 'agree';
       else if (exchanges.length === 1 && d.ifCredentialed && sameAnswer(browser, engineAnswer(rec.browser, d, 'credentialed'))) {
         agreement = 'agree-ambiguous';
+      } else if (exchanges.length === 1 && d.alternatives.some((a) => sameAnswer(browser, { verdict: a.verdict, reason: a.reason, parameter: a.parameter }))) {
+        agreement = 'agree-ambiguous';
       }
       const detail =
         exchanges.length !== 1
           ? `correlator built ${exchanges.length} exchanges`
-          : `browser ${fmt(browser)} / engine ${fmt(primary)}${d.ifCredentialed ? ` (with credentials: ${fmt(engineAnswer(rec.browser, d, 'credentialed'))})` : ''}`;
+          : `browser ${fmt(browser)} / engine ${fmt(primary)}${d.ifCredentialed ? ` (with credentials: ${fmt(engineAnswer(rec.browser, d, 'credentialed'))})` : ''}${d.alternatives.length ? ` (or: ${d.alternatives.map((a) => `${a.reason} ${JSON.stringify(a.parameter)}`).join(', ')})` : ''}`;
       rows.push({ id: s.id, fetch: i, browser, engine: primary, agreement, diagnosis: d, detail });
     });
   }

@@ -20,9 +20,3 @@ export function loadRecording(browser: 'chrome' | 'firefox'): ConformanceRecordi
   const p = fixturePath(browser);
   return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as ConformanceRecording) : null;
 }
-
-/** URL of a scenario's first hop in a recording, for the same-origin test of the browser's answer. */
-export function hopZeroOrigin(rec: ConformanceRecording, scenarios: readonly Scenario[]): (id: string) => string {
-  const byId = new Map(scenarios.map((s) => [s.id, s]));
-  return (id) => rec.origins[byId.get(id)?.request.target ?? 'api'];
-}

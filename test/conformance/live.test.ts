@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { BrowserName } from '../../src/core/types.ts';
 import { compareRecording, summarize } from './agreement.ts';
 import { recordChromium } from './chromium.ts';
-import { hopZeroOrigin, loadRecording, loadScenarios } from './corpus.ts';
+import { loadRecording, loadScenarios } from './corpus.ts';
 import type { ConformanceRecording, Oracle } from './fixture.ts';
 import { recordFirefox } from './firefox.ts';
 
@@ -27,7 +27,7 @@ for (const browser of ['chrome', 'firefox'] as const) {
       expect(live.scenarios).toHaveLength(scenarios.length);
     });
     it('engine agrees with the browser on every scenario', () => {
-      const rows = compareRecording(live, hopZeroOrigin(live, scenarios));
+      const rows = compareRecording(live);
       console.log(`live ${browser} (${live.browserVersion}): ${summarize(rows)}`);
       const wrong = rows.filter((r) => r.agreement === 'disagree' || (r.agreement === 'invisible' && r.browser.verdict === 'allowed'));
       expect(wrong.map((r) => `${r.id}#${r.fetch + 1}: ${r.detail}`)).toEqual([]);
