@@ -6,7 +6,7 @@ import { headerValue } from './headers.ts';
 import { originOf, urlHasCredentials } from './origin.ts';
 import { explainListedHeaders, preflightTriggers, type PreflightTrigger } from './safelist.ts';
 import { splitList } from './tokens.ts';
-import type { CredentialsMode, ObservedExchange, ObservedHop } from './types.ts';
+import type { BrowserName, CredentialsMode, ObservedExchange, ObservedHop } from './types.ts';
 
 export interface HopPreflight {
   hop: number;
@@ -56,26 +56,26 @@ export interface Decision<Code extends string> {
 }
 
 /** Method and unsafe header names this hop's preflight is about, preferring the browser's own preflight headers. */
-function preflightPlan(hop: ObservedHop, index: number): HopPreflight | null {
+function preflightPlan(hop: ObservedHop, index: number, browser: BrowserName): HopPreflight | null {
   const pre = hop.preflight;
   if (pre) {
     const acrm = headerValue(pre.requestHeaders, 'access-control-request-method') ?? hop.method;
     const acrh = headerValue(pre.requestHeaders, 'access-control-request-headers');
-    const listed = acrh !== null ? splitList(acrh).map((n) => n.toLowerCase()) : unsafeNames(hop);
+    const listed = acrh !== null ? splitList(acrh).map((n) => n.toLowerCase()) : unsafeNames(hop, browser);
     const inPageOrder = pageOrder(listed, hop);
     return {
       hop: index,
       url: pre.url,
       method: acrm,
       headerNames: inPageOrder ?? listed,
-      triggers: explainListedHeaders(listed, hop.requestHeaders, acrm),
+      triggers: explainListedHeaders(listed, hop.requestHeaders, acrm, browser),
       seen: true,
       fromCacheInferred: false,
       headerOrderKnown: inPageOrder !== null || listed.length < 2,
     };
   }
   if (!hop.requestHeaders) return null;
-  const triggers = preflightTriggers(hop.method, hop.requestHeaders);
+  const triggers = preflightTriggers(hop.method, hop.requestHeaders, browser);
   if (triggers.length === 0) return null;
   return {
     hop: index,
@@ -105,8 +105,8 @@ function namesOf(triggers: readonly PreflightTrigger[]): string[] {
   return [...new Set(triggers.filter((t) => t.kind === 'header').map((t) => t.name))].sort();
 }
 
-function unsafeNames(hop: ObservedHop): string[] {
-  return hop.requestHeaders ? namesOf(preflightTriggers(hop.method, hop.requestHeaders)) : [];
+function unsafeNames(hop: ObservedHop, browser: BrowserName): string[] {
+  return hop.requestHeaders ? namesOf(preflightTriggers(hop.method, hop.requestHeaders, browser)) : [];
 }
 
 /** Location of a redirect response, resolved against the hop's URL (webRequest shows it before following). */
@@ -139,7 +139,7 @@ export function planChain(exchange: ObservedExchange, corsMode: boolean): Chain 
       cors: corsMode && corsFrom !== null,
       origin,
       preflightOrigin: headerValue(hop.preflight?.requestHeaders ?? null, 'origin') ?? origin,
-      preflight: corsMode && corsFrom !== null ? preflightPlan(hop, i) : null,
+      preflight: corsMode && corsFrom !== null ? preflightPlan(hop, i, exchange.browser) : null,
       location,
       followed: i + 1 < exchange.hops.length,
     });

@@ -1,5 +1,5 @@
 // Why a request needs a preflight: Fetch's CORS-safelisted methods and request headers, rule by rule.
-import type { HeaderList } from './types.ts';
+import type { BrowserName, HeaderList } from './types.ts';
 
 export type TriggerRule =
   | 'method'
@@ -153,9 +153,19 @@ function headerRule(name: string, value: string): { rule: TriggerRule; message: 
   return null;
 }
 
+/** Firefox's webRequest joins repeated lines with ", " although Firefox safelists each line on its own
+ *  (measured on 153), so a joined value counts as safe when every part is. */
+function ruleFor(name: string, value: string, browser: BrowserName): { rule: TriggerRule; message: string } | null {
+  const why = headerRule(name, value);
+  if (why && browser === 'firefox' && value.includes(', ') && value.split(', ').every((part) => headerRule(name, part) === null)) return null;
+  return why;
+}
+
 /** Every reason this request needs a preflight, from the method and the page-set headers (forbidden and
- *  browser-added names are skipped: webRequest shows them but browsers never count them). */
-export function preflightTriggers(method: string, headers: HeaderList): PreflightTrigger[] {
+ *  browser-added names are skipped: webRequest shows them but browsers never count them). Firefox checks each
+ *  header line on its own and has no 1024-byte total (measured on 153); Chromium merges repeated names into one
+ *  value, as webRequest already shows them, and applies the Fetch total. */
+export function preflightTriggers(method: string, headers: HeaderList, browser: BrowserName): PreflightTrigger[] {
   const out: PreflightTrigger[] = [];
   if (!isSafelistedMethod(method)) {
     out.push({ kind: 'method', name: method, value: null, rule: 'method', message: `${method} is not GET, HEAD or POST.` });
@@ -164,14 +174,14 @@ export function preflightTriggers(method: string, headers: HeaderList): Prefligh
   let total = 0;
   for (const [name, value] of headers) {
     if (isBrowserAddedHeaderName(name)) continue;
-    const why = headerRule(name, value);
+    const why = ruleFor(name, value, browser);
     if (why) out.push({ kind: 'header', name: name.toLowerCase(), value, ...why });
     else {
       safelisted.push([name, value]);
       total += byteLength(value);
     }
   }
-  if (total > 1024) {
+  if (total > 1024 && browser === 'chrome') {
     for (const [name, value] of safelisted) {
       out.push({
         kind: 'header',
@@ -186,8 +196,13 @@ export function preflightTriggers(method: string, headers: HeaderList): Prefligh
 }
 
 /** Explains headers the browser listed in Access-Control-Request-Headers, using their values when visible. */
-export function explainListedHeaders(names: readonly string[], headers: HeaderList | null, method: string): PreflightTrigger[] {
-  const computed = headers ? preflightTriggers(method, headers) : [];
+export function explainListedHeaders(
+  names: readonly string[],
+  headers: HeaderList | null,
+  method: string,
+  browser: BrowserName,
+): PreflightTrigger[] {
+  const computed = headers ? preflightTriggers(method, headers, browser) : [];
   const out: PreflightTrigger[] = [];
   if (!isSafelistedMethod(method)) {
     out.push({ kind: 'method', name: method, value: null, rule: 'method', message: `${method} is not GET, HEAD or POST.` });

@@ -1,7 +1,9 @@
 // Compares the engine's diagnosis of what the listeners saw with the browser's own verdict, fetch by fetch.
 import { correlate } from '../../src/capture/correlate.ts';
 import { diagnose, type Diagnosis } from '../../src/core/diagnose.ts';
+import { headerValue } from '../../src/core/headers.ts';
 import { sameOrigin } from '../../src/core/origin.ts';
+import { preflightTriggers } from '../../src/core/safelist.ts';
 import type { Verdict } from '../../src/core/types.ts';
 import type { ConformanceRecording, Oracle, RecordedFetch } from './fixture.ts';
 
@@ -108,4 +110,36 @@ export function fmt(a: BrowserAnswer): string {
 export function summarize(rows: readonly Row[]): string {
   const count = (a: Agreement): number => rows.filter((r) => r.agreement === a).length;
   return `${count('agree')} agree, ${count('agree-ambiguous')} agree only as the credentialed alternative, ${count('invisible')} invisible to webRequest, ${count('disagree')} disagree (of ${rows.length} fetches)`;
+}
+
+export interface TriggerRow {
+  id: string;
+  /** Unsafe header names the engine derives from the page's headers, and whether it wants a preflight. */
+  engine: { preflight: boolean; names: string[] };
+  /** What the browser did: an OPTIONS with these Access-Control-Request-Headers, or none. */
+  browser: { preflight: boolean; names: string[] };
+  agree: boolean;
+}
+
+/** Checks "why a preflight was needed" against the browser: for every first fetch of a cors-mode cross-origin
+ *  request whose headers webRequest showed, the engine's safelist verdict must match whether the browser sent an
+ *  OPTIONS, and the header names must match its Access-Control-Request-Headers. */
+export function compareTriggers(rec: ConformanceRecording): TriggerRow[] {
+  const rows: TriggerRow[] = [];
+  for (const s of rec.scenarios) {
+    const f = s.fetches[0];
+    if (!f) continue;
+    const ex = correlate(rec.browser, f.events)[0]?.exchange;
+    const hop = ex?.hops[0];
+    if (!ex || !hop?.requestHeaders || sameOrigin(hop.url, rec.origins.page)) continue;
+    if (!hop.requestHeaders.some(([n, v]) => n.toLowerCase() === 'sec-fetch-mode' && v === 'cors')) continue;
+    const triggers = preflightTriggers(hop.method, hop.requestHeaders, rec.browser);
+    const engineNames = [...new Set(triggers.filter((t) => t.kind === 'header').map((t) => t.name))].sort();
+    const acrh = hop.preflight ? (headerValue(hop.preflight.requestHeaders, 'access-control-request-headers') ?? '') : '';
+    const browserNames = acrh.split(',').map((n) => n.trim()).filter(Boolean).sort();
+    const engine = { preflight: triggers.length > 0, names: engineNames };
+    const browser = { preflight: hop.preflight !== null, names: browserNames };
+    rows.push({ id: s.id, engine, browser, agree: JSON.stringify(engine) === JSON.stringify(browser) });
+  }
+  return rows;
 }

@@ -2,7 +2,7 @@
 // browsers still decide as the committed fixtures say (a browser update that changes behaviour fails loudly).
 import { describe, expect, it } from 'vitest';
 import type { BrowserName } from '../../src/core/types.ts';
-import { compareRecording, summarize } from './agreement.ts';
+import { compareRecording, compareTriggers, summarize } from './agreement.ts';
 import { recordChromium } from './chromium.ts';
 import { loadRecording, loadScenarios } from './corpus.ts';
 import type { ConformanceRecording, Oracle } from './fixture.ts';
@@ -31,6 +31,10 @@ for (const browser of ['chrome', 'firefox'] as const) {
       console.log(`live ${browser} (${live.browserVersion}): ${summarize(rows)}`);
       const wrong = rows.filter((r) => r.agreement === 'disagree' || (r.agreement === 'invisible' && r.browser.verdict === 'allowed'));
       expect(wrong.map((r) => `${r.id}#${r.fetch + 1}: ${r.detail}`)).toEqual([]);
+    });
+    it('derives the need for a preflight exactly as the browser did', () => {
+      const wrong = compareTriggers(live).filter((t) => !t.agree);
+      expect(wrong.map((t) => `${t.id}: engine ${JSON.stringify(t.engine)} browser ${JSON.stringify(t.browser)}`)).toEqual([]);
     });
     it('decides every scenario as the committed fixture recorded', () => {
       const fixture = loadRecording(browser);

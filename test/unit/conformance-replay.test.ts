@@ -1,7 +1,7 @@
 // Replays the recorded browser runs through the correlator and the engine: the engine must name the same verdict
 // and reason as the real browser did, for every scenario of the corpus.
 import { describe, expect, it } from 'vitest';
-import { compareRecording, summarize } from '../conformance/agreement.ts';
+import { compareRecording, compareTriggers, summarize } from '../conformance/agreement.ts';
 import { loadRecording, loadScenarios } from '../conformance/corpus.ts';
 
 const scenarios = loadScenarios();
@@ -25,6 +25,12 @@ for (const browser of ['chrome', 'firefox'] as const) {
         expect(row.agreement, row.detail).not.toBe('disagree');
       });
     }
+    it("derives the need for a preflight exactly as the browser did (its OPTIONS and Access-Control-Request-Headers)", () => {
+      const triggers = compareTriggers(rec);
+      console.log(`${browser}: preflight need and header names agree on ${triggers.filter((t) => t.agree).length}/${triggers.length} requests`);
+      expect(triggers.length).toBeGreaterThan(100);
+      expect(triggers.filter((t) => !t.agree).map((t) => `${t.id}: engine ${JSON.stringify(t.engine)} browser ${JSON.stringify(t.browser)}`)).toEqual([]);
+    });
     it('prints the agreement count', () => {
       console.log(`${browser} (${rec.browserVersion}): ${summarize(rows)}`);
       expect(rows.length).toBeGreaterThan(0);
