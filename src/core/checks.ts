@@ -28,14 +28,6 @@ export function isRedirect(response: ObservedResponse): boolean {
   return REDIRECT_STATUSES.has(response.status) && headerValue(response.headers, 'location') !== null;
 }
 
-export function isValidOriginValue(value: string): boolean {
-  try {
-    const u = new URL(value);
-    return u.protocol !== '' && u.host !== '';
-  } catch {
-    return false;
-  }
-}
 
 /** Methods named by Access-Control-Allow-Methods; `invalid` is the first entry that is not a token. */
 export interface AllowList {

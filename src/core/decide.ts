@@ -1,7 +1,8 @@
 // Each browser's decision order: the first failing check, named in that browser's own vocabulary.
 // Chromium: services/network/public/cpp/cors/cors.cc (CheckAccess), services/network/cors/preflight_result.cc.
 // Firefox: netwerk/protocol/http/nsCORSListenerProxy.cpp (CheckRequestApproved, CheckPreflightRequestApproved).
-import { headerAllowed, isOkStatus, isRedirect, isValidOriginValue, methodAllowed, parseAllowList } from './checks.ts';
+import { headerAllowed, isOkStatus, isRedirect, methodAllowed, type AllowList } from './checks.ts';
+import { isUrlWithHost } from './origin.ts';
 import { headerValue, headerValues } from './headers.ts';
 import type { CorsError, FirefoxReason } from './reasons.ts';
 import type { BrowserName, CredentialsMode, ObservedResponse } from './types.ts';
@@ -23,6 +24,9 @@ export interface PreflightInput {
   /** CORS-unsafe request-header names, lowercased: in the page's order when `pageOrder` is true, else sorted. */
   headerNames: readonly string[];
   pageOrder: boolean;
+  /** The response's Access-Control-Allow-Methods / -Headers, parsed once for every browser and mode. */
+  methods: AllowList;
+  headers: AllowList;
 }
 
 export interface BrowserRules<Code extends string> {
@@ -47,7 +51,7 @@ function chromeAccess(response: ObservedResponse, origin: string, creds: Credent
   if (acao !== origin) {
     if (/[ ,]/.test(acao)) return { code: 'MultipleAllowOriginValues', parameter: acao };
     if (acao === 'null') return { code: 'AllowOriginMismatch', parameter: acao };
-    if (!isValidOriginValue(acao)) return { code: 'InvalidAllowOriginValue', parameter: acao };
+    if (!isUrlWithHost(acao)) return { code: 'InvalidAllowOriginValue', parameter: acao };
     return { code: 'AllowOriginMismatch', parameter: acao };
   }
   if (creds === 'include') {
@@ -60,15 +64,13 @@ function chromeAccess(response: ObservedResponse, origin: string, creds: Credent
 export const chromeRules: BrowserRules<CorsError> = {
   browser: 'chrome',
   access: chromeAccess,
-  preflight({ response, origin, creds, method, headerNames, pageOrder }) {
+  preflight({ response, origin, creds, method, headerNames, pageOrder, methods, headers }) {
     // The preflight loader refuses a redirect before any header is looked at.
     if (isRedirect(response)) return { code: 'PreflightDisallowedRedirect', parameter: '' };
     const access = chromeAccess(response, origin, creds);
     if (access) return { code: `Preflight${access.code}`, parameter: access.parameter };
     if (!isOkStatus(response.status)) return { code: 'PreflightInvalidStatus', parameter: '' };
-    const methods = parseAllowList(response.headers, 'access-control-allow-methods');
     if (methods.invalid !== null) return { code: 'InvalidAllowMethodsPreflightResponse', parameter: '' };
-    const headers = parseAllowList(response.headers, 'access-control-allow-headers');
     if (headers.invalid !== null) return { code: 'InvalidAllowHeadersPreflightResponse', parameter: '' };
     if (!methodAllowed(methods, method, creds)) return { code: 'MethodDisallowedByPreflightResponse', parameter: method };
     // Chromium names the first disallowed header in the order the page set them (measured); when the actual
@@ -115,16 +117,14 @@ function firefoxLineChecks(response: ObservedResponse, acao: string, origin: str
 export const firefoxRules: BrowserRules<FirefoxReason> = {
   browser: 'firefox',
   access: firefoxAccess,
-  preflight({ response, origin, creds, method, headerNames }) {
+  preflight({ response, origin, creds, method, headerNames, methods, headers }) {
     // Firefox walks the unsafe names sorted, as in Access-Control-Request-Headers (measured on 153).
     const access = firefoxAccess(response, origin, creds);
     if (access) return access;
     if (isRedirect(response)) return { code: 'CORSExternalRedirectNotAllowed', parameter: '' };
     if (!isOkStatus(response.status)) return { code: 'CORSPreflightDidNotSucceed3', parameter: String(response.status) };
-    const methods = parseAllowList(response.headers, 'access-control-allow-methods');
     if (methods.invalid !== null) return { code: 'CORSInvalidAllowMethod', parameter: methods.invalid };
     if (!methodAllowed(methods, method, creds)) return { code: 'CORSMethodNotFound', parameter: '' };
-    const headers = parseAllowList(response.headers, 'access-control-allow-headers');
     if (headers.invalid !== null) return { code: 'CORSInvalidAllowHeader', parameter: headers.invalid };
     const denied = [...headerNames].sort().find((n) => !headerAllowed(headers, n, creds));
     if (denied !== undefined) return { code: 'CORSMissingAllowHeaderFromPreflight2', parameter: denied };

@@ -1,16 +1,14 @@
-// The engine's entry point: one observed exchange in, the browser's verdict, reasons, checks and fix out.
+// The engine's entry point: one observed exchange in, the browser's verdict with its explanation out (the
+// sentence, every check, why a preflight was needed, the fix, divergences and security findings).
 import type { Check } from './checks.ts';
-import { chromeRules, firefoxRules } from './decide.ts';
-import { chainChecks, decide, planChain, redirectTarget, type Chain, type Decision, type HopPreflight } from './evaluate.ts';
+import { chainChecks, explainPreflights, type Decision, type HopPreflight } from './evaluate.ts';
 import { buildFix, type Fix } from './fix.ts';
+import { judge, type Judgement, type RequestMode } from './judge.ts';
 import { lint, type Finding } from './lint.ts';
-import { hasHeader, headerValue } from './headers.ts';
-import { classifyEnd } from './outcome.ts';
-import { sameOrigin } from './origin.ts';
 import { describeChromeError, describeFirefoxReason, mdnUrl, type CorsError, type FirefoxReason } from './reasons.ts';
 import type { BrowserName, CredentialsMode, ObservedExchange, Verdict } from './types.ts';
 
-export type RequestMode = 'cors' | 'no-cors' | 'navigate' | 'same-origin';
+export type { RequestMode };
 
 export interface BrowserVerdict {
   browser: BrowserName;
@@ -75,67 +73,6 @@ const FIREFOX_TWIN: Partial<Record<CorsError, FirefoxReason>> = {
   RedirectContainsCredentials: 'CORSDidNotSucceed2',
 };
 
-function requestMode(ex: ObservedExchange): RequestMode {
-  if (ex.type === 'main_frame' || ex.type === 'sub_frame') return 'navigate';
-  const origin = ex.origin ?? 'null';
-  const first = ex.hops.findIndex((h) => !sameOrigin(h.url, origin));
-  if (first === -1) {
-    // A same-origin request whose redirect to another origin was refused before the target was requested.
-    const last = ex.hops[ex.hops.length - 1];
-    const target = last ? redirectTarget(last) : null;
-    const secMode = headerValue(ex.hops[0]?.requestHeaders ?? null, 'sec-fetch-mode');
-    const leaves = target !== null && !sameOrigin(target, origin);
-    return leaves && secMode !== 'no-cors' && secMode !== 'same-origin' && secMode !== 'navigate' ? 'cors' : 'same-origin';
-  }
-  const hop = ex.hops[first]!;
-  if (hop.preflight) return 'cors';
-  const secMode = headerValue(hop.requestHeaders, 'sec-fetch-mode');
-  if (secMode === 'no-cors' || secMode === 'navigate') return secMode;
-  if (secMode === 'cors') return 'cors';
-  // Without Sec-Fetch-Mode (sent only to potentially trustworthy URLs), a cross-origin GET/HEAD without Origin
-  // is a no-cors load: browsers add Origin to every CORS request.
-  if (hop.requestHeaders && !hasHeader(hop.requestHeaders, 'origin') && (hop.method === 'GET' || hop.method === 'HEAD')) {
-    return 'no-cors';
-  }
-  return 'cors';
-}
-
-/** Credentials are only visible when they are on the wire: a Cookie header on a cross-origin hop. */
-function observedCredentials(ex: ObservedExchange): CredentialsMode | null {
-  const origin = ex.origin ?? 'null';
-  return ex.hops.some((h) => !sameOrigin(h.url, origin) && hasHeader(h.requestHeaders, 'cookie')) ? 'include' : null;
-}
-
-interface Pair {
-  chrome: Decision<CorsError>;
-  firefox: Decision<FirefoxReason>;
-}
-
-function decideBoth(chain: Chain, creds: CredentialsMode): Pair {
-  return { chrome: decide(chain, chromeRules, creds), firefox: decide(chain, firefoxRules, creds) };
-}
-
-function own(ex: ObservedExchange, pair: Pair): Decision<string> {
-  return ex.browser === 'chrome' ? pair.chrome : pair.firefox;
-}
-
-function sameOutcome(a: Decision<string>, b: Decision<string>): boolean {
-  return a.blocked === b.blocked && a.failure?.code === b.failure?.code && a.failure?.parameter === b.failure?.parameter;
-}
-
-/** Which credentials mode agrees with how the request ended, when the listener could tell. */
-function consistentWithEnd(ex: ObservedExchange, ev: Decision<string>): boolean | null {
-  const end = classifyEnd(ex);
-  if (end === 'cors-failure') return ev.blocked === true;
-  if (end === 'completed') {
-    // Chromium completes only allowed requests; Firefox also completes blocked simple requests, but never one
-    // whose preflight failed.
-    if (ex.browser === 'chrome') return ev.blocked === false;
-    return ev.failure?.stage === 'preflight' ? false : null;
-  }
-  return null;
-}
-
 function sentence(browser: BrowserName, ev: Decision<string>): string {
   if (!ev.failure) return '';
   const prefix = ev.failure.hop > 0 ? `After redirect ${ev.failure.hop}: ` : '';
@@ -160,159 +97,48 @@ function browserVerdict(browser: BrowserName, ev: Decision<string>): BrowserVerd
   };
 }
 
-function notCors(ex: ObservedExchange, mode: RequestMode, chain: Chain): Diagnosis {
-  const other: BrowserName = ex.browser === 'chrome' ? 'firefox' : 'chrome';
-  const ownRules = ex.browser === 'chrome' ? chromeRules : firefoxRules;
-  const otherRules = ex.browser === 'chrome' ? firefoxRules : chromeRules;
-  // CORS headers don't matter here, but redirects still can be refused (mode same-origin, user:pass targets).
-  const mine = decide<string>(chain, ownRules, 'omit');
-  const theirs = decide<string>(chain, otherRules, 'omit');
-  const end = classifyEnd(ex);
-  if (mine.blocked === true && mine.note) {
-    const d = emptyDiagnosis(ex.browser, 'blocked', mode, mine.note);
-    d.checks = chainChecks(chain, 'omit', null);
-    if (theirs.blocked === false) {
-      d.otherBrowser = { browser: other, verdict: 'not-cors', reason: null, parameter: null, sentence: 'Followed the redirect.' };
-      d.divergence = `${other === 'chrome' ? 'Chrome' : 'Firefox'} would follow this redirect.`;
-    }
-    return d;
-  }
-  const summary =
-    mode === 'same-origin'
-      ? 'Same-origin request: CORS does not apply.'
-      : mode === 'navigate'
-        ? 'Navigation: CORS does not apply.'
-        : 'no-cors request: the browser does not check CORS headers, and the page gets an opaque response it cannot read.';
-  const verdict: Verdict = end === 'network-error' ? 'network-error' : end === 'pending' ? 'pending' : 'not-cors';
-  const d = emptyDiagnosis(ex.browser, verdict, mode, summary);
-  if (theirs.blocked === true && theirs.note) {
-    d.otherBrowser = { browser: other, verdict: 'blocked', reason: null, parameter: null, sentence: theirs.note };
-    d.divergence = `${other === 'chrome' ? 'Chrome' : 'Firefox'} would block this request: ${theirs.note}`;
-  }
-  return d;
-}
+const CREDENTIALS_NOTE: Record<Judgement['credentialsSource'], string> = {
+  observed: 'Observed: the request carried a Cookie header.',
+  irrelevant: 'Not visible to webRequest, and it does not change the outcome here.',
+  inferred: 'Inferred from how the request ended: only this credentials mode ends that way.',
+  unknown:
+    "Unknown: webRequest does not show the credentials mode, and this outcome fits both. Shown as sent without credentials (fetch's default for other origins).",
+};
 
-function emptyDiagnosis(browser: BrowserName, verdict: Verdict, mode: RequestMode, summary: string): Diagnosis {
-  const other: BrowserName = browser === 'chrome' ? 'firefox' : 'chrome';
-  return {
-    browser,
-    verdict,
-    mode,
-    corsError: null,
-    failedParameter: null,
-    firefoxReason: null,
-    firefoxParameter: null,
-    summary,
-    checks: [],
-    preflights: [],
-    credentials: 'unknown',
-    credentialsInferred: false,
-    credentialsNote: 'Not relevant.',
-    ifCredentialed: null,
-    alternatives: [],
-    otherBrowser: { browser: other, verdict, reason: null, parameter: null, sentence: summary },
-    divergence: null,
-    hiddenStatus: null,
-    mdn: null,
-    notes: [],
-    fix: null,
-    findings: [],
-  };
-}
+const MODE_SUMMARY: Record<Exclude<RequestMode, 'cors'>, string> = {
+  'same-origin': 'Same-origin request: CORS does not apply.',
+  navigate: 'Navigation: CORS does not apply.',
+  'no-cors': 'no-cors request: the browser does not check CORS headers, and the page gets an opaque response it cannot read.',
+};
 
-function networkError(ex: ObservedExchange, mode: RequestMode): Diagnosis {
-  const error = ex.end.state === 'error' ? ex.end.error : '';
-  const summary = `The request failed before the browser got a response to check (${error}): the server is unreachable, not misconfigured.`;
-  const d = emptyDiagnosis(ex.browser, 'network-error', mode, summary);
-  d.firefoxReason = firefoxRules.networkFailure?.code ?? null;
-  d.firefoxParameter = firefoxRules.networkFailure?.parameter ?? null;
-  d.mdn = d.firefoxReason ? mdnUrl(d.firefoxReason) : null;
-  return d;
+const MISMATCH_NOTE = {
+  'completed-despite-failure': 'The browser let this request through although the captured headers say it should fail; something was not visible to the extension.',
+  'blocked-unexplained': 'The browser blocked this request, but the headers webRequest showed do not explain why.',
+  'blocked-before-response': 'The browser blocked this request before any response the extension could see.',
+} as const;
+
+function browserLabel(b: BrowserName): string {
+  return b === 'chrome' ? 'Chrome' : 'Firefox';
 }
 
 export function diagnose(ex: ObservedExchange): Diagnosis {
-  const mode = requestMode(ex);
-  const chain = planChain(ex, mode === 'cors');
-  if (mode !== 'cors') return notCors(ex, mode, chain);
+  return explain(ex, judge(ex));
+}
 
-  const preflights = chain.steps.flatMap((s) => (s.preflight ? [s.preflight] : []));
-  const observed = observedCredentials(ex);
-  let creds: CredentialsMode;
-  let credentialsInferred = true;
-  let credentialsNote: string;
-  let ifCredentialed: BrowserVerdict | null = null;
-  let pair: Pair;
-  if (observed) {
-    creds = observed;
-    credentialsInferred = false;
-    credentialsNote = 'Observed: the request carried a Cookie header.';
-    pair = decideBoth(chain, creds);
-  } else {
-    const omit = decideBoth(chain, 'omit');
-    const include = decideBoth(chain, 'include');
-    if (sameOutcome(own(ex, omit), own(ex, include))) {
-      creds = 'omit';
-      pair = omit;
-      credentialsNote = 'Not visible to webRequest, and it does not change the outcome here.';
-    } else {
-      const omitFits = consistentWithEnd(ex, own(ex, omit));
-      const includeFits = consistentWithEnd(ex, own(ex, include));
-      if (includeFits === true && omitFits !== true) {
-        creds = 'include';
-        pair = include;
-        credentialsNote = 'Inferred: only a request with credentials ends the way this one did.';
-      } else if (omitFits === true && includeFits !== true) {
-        creds = 'omit';
-        pair = omit;
-        credentialsNote = 'Inferred: only a request without credentials ends the way this one did.';
-      } else {
-        creds = 'omit';
-        pair = omit;
-        credentialsNote =
-          "Unknown: webRequest does not show the credentials mode, and this outcome fits both. Shown as sent without credentials (fetch's default for other origins).";
-        ifCredentialed = browserVerdict(ex.browser, own(ex, include));
-      }
-    }
-  }
-
-  const mine = own(ex, pair);
-  // A failure the headers explain wins over the error string: Firefox ends some CORS-blocked redirects in
-  // NS_ERROR_NET_ON_RECEIVING_FROM or NS_ERROR_UNEXPECTED rather than NS_ERROR_DOM_BAD_URI.
-  if (classifyEnd(ex) === 'network-error' && mine.failure === null) return networkError(ex, mode);
-  const otherName: BrowserName = ex.browser === 'chrome' ? 'firefox' : 'chrome';
-  const theirs = ex.browser === 'chrome' ? pair.firefox : pair.chrome;
+/** Adds the explanation to a judgement: only the detail view and the report need this part. */
+export function explain(ex: ObservedExchange, j: Judgement): Diagnosis {
+  const other: BrowserName = ex.browser === 'chrome' ? 'firefox' : 'chrome';
+  const theirs: Decision<string> = ex.browser === 'chrome' ? j.firefox : j.chrome;
+  const mine = j.mine;
   const notes: string[] = [];
-
-  let verdict = verdictOf(mine);
-  const end = classifyEnd(ex);
-  const fits = consistentWithEnd(ex, mine);
-  let unexplained = false;
-  if (fits === false) {
-    if (end === 'completed') {
-      verdict = 'allowed';
-      notes.push('The browser let this request through although the captured headers say it should fail; something was not visible to the extension.');
-    } else {
-      verdict = 'blocked';
-      unexplained = true;
-      notes.push('The browser blocked this request, but the headers webRequest showed do not explain why.');
-    }
-  } else if (mine.blocked === null) {
-    verdict = end === 'pending' ? 'pending' : end === 'cors-failure' ? 'blocked' : 'allowed';
-    if (end === 'cors-failure') {
-      unexplained = true;
-      notes.push('The browser blocked this request before any response the extension could see.');
-    }
-  }
-
-  const failure = verdict === 'blocked' && !unexplained ? mine.failure : null;
-  const chromeFailure = ex.browser === 'chrome' ? (failure as Decision<CorsError>['failure']) : pair.chrome.failure;
-  const firefoxFailure = ex.browser === 'firefox' ? (failure as Decision<FirefoxReason>['failure']) : pair.firefox.failure;
-
+  const failure = j.verdict === 'blocked' && j.mismatch === 'none' ? mine.failure : null;
+  const preflights = j.mode === 'cors' ? explainPreflights(j.chain, ex.browser) : [];
   for (const p of preflights) {
     if (p.fromCacheInferred) {
       notes.push(`No preflight was seen for ${p.method} ${p.url}; it was presumably served from the preflight cache (inferred).`);
     }
   }
+  if (j.mismatch !== 'none') notes.push(MISMATCH_NOTE[j.mismatch]);
 
   let hiddenStatus: number | null = null;
   if (failure) {
@@ -324,41 +150,54 @@ export function diagnose(ex: ObservedExchange): Diagnosis {
     }
   }
 
-  const otherVerdict = browserVerdict(otherName, theirs);
+  let summary: string;
+  if (j.verdict === 'network-error') {
+    const error = ex.end.state === 'error' ? ex.end.error : '';
+    summary = `The request failed before the browser got a response to check (${error}): the server is unreachable, not misconfigured.`;
+  } else if (j.mode !== 'cors') {
+    summary = j.verdict === 'blocked' && mine.note ? mine.note : MODE_SUMMARY[j.mode];
+  } else if (j.mismatch === 'blocked-unexplained' || j.mismatch === 'blocked-before-response') {
+    summary = MISMATCH_NOTE[j.mismatch];
+  } else if (j.verdict === 'allowed') {
+    summary = 'Allowed: every CORS check passed.';
+  } else if (j.verdict === 'pending') {
+    summary = 'Still in flight.';
+  } else {
+    summary = mine.note ?? sentence(ex.browser, mine);
+  }
+
+  const otherVerdict = j.mode === 'cors' || theirs.note ? browserVerdict(other, theirs) : null;
+  const otherBrowser = otherVerdict && (j.mode === 'cors' || theirs.blocked === true)
+    ? otherVerdict
+    : { browser: other, verdict: j.verdict, reason: null, parameter: null, sentence: summary };
   let divergence: string | null = null;
-  if (verdict !== 'pending' && otherVerdict.verdict !== 'pending') {
-    const chromeCode = pair.chrome.failure?.code;
-    const twin = chromeCode ? FIREFOX_TWIN[chromeCode] : undefined;
-    if (otherVerdict.verdict !== verdict) {
-      divergence = `${otherName === 'chrome' ? 'Chrome' : 'Firefox'} would ${otherVerdict.verdict === 'blocked' ? 'block' : 'allow'} this request: ${otherVerdict.sentence}`;
-    } else if (verdict === 'blocked' && twin !== undefined && pair.firefox.failure && twin !== pair.firefox.failure.code) {
-      divergence = `${otherName === 'chrome' ? 'Chrome' : 'Firefox'} names a different problem first: ${otherVerdict.sentence}`;
+  if (j.verdict !== 'pending' && otherBrowser.verdict !== 'pending' && j.verdict !== 'network-error') {
+    const blockedHere = j.verdict === 'blocked';
+    const blockedThere = otherBrowser.verdict === 'blocked';
+    const twin = j.chrome.failure ? FIREFOX_TWIN[j.chrome.failure.code] : undefined;
+    if (blockedHere !== blockedThere) {
+      divergence = `${browserLabel(other)} would ${blockedThere ? 'block' : 'allow'} this request: ${otherBrowser.sentence}`;
+    } else if (blockedHere && twin !== undefined && j.firefox.failure && twin !== j.firefox.failure.code) {
+      divergence = `${browserLabel(other)} names a different problem first: ${otherBrowser.sentence}`;
     }
   }
 
-  const summary = unexplained
-    ? notes[notes.length - 1]!
-    : verdict === 'allowed'
-      ? 'Allowed: every CORS check passed.'
-      : verdict === 'pending'
-        ? 'Still in flight.'
-        : (mine.note ?? sentence(ex.browser, mine));
-
+  const credentialed = j.ifCredentialed;
   return {
     browser: ex.browser,
-    verdict,
-    mode,
-    corsError: verdict === 'blocked' ? (chromeFailure?.code ?? null) : null,
-    failedParameter: verdict === 'blocked' && chromeFailure ? chromeFailure.parameter : null,
-    firefoxReason: verdict === 'blocked' ? (firefoxFailure?.code ?? null) : null,
-    firefoxParameter: verdict === 'blocked' && firefoxFailure ? firefoxFailure.parameter : null,
+    verdict: j.verdict,
+    mode: j.mode,
+    corsError: j.corsError,
+    failedParameter: j.failedParameter,
+    firefoxReason: j.firefoxReason,
+    firefoxParameter: j.firefoxParameter,
     summary,
-    checks: chainChecks(chain, creds, mine.failure?.hop ?? null),
+    checks: chainChecks(j.chain, j.creds, mine.failure?.hop ?? null),
     preflights,
-    credentials: ifCredentialed ? 'unknown' : creds,
-    credentialsInferred,
-    credentialsNote,
-    ifCredentialed,
+    credentials: j.mode !== 'cors' || j.credentialsSource === 'unknown' || j.credentialsSource === 'irrelevant' ? 'unknown' : j.creds,
+    credentialsInferred: j.credentialsSource === 'inferred' || j.credentialsSource === 'unknown',
+    credentialsNote: j.mode === 'cors' ? CREDENTIALS_NOTE[j.credentialsSource] : 'Not relevant.',
+    ifCredentialed: credentialed ? browserVerdict(ex.browser, credentialed) : null,
     alternatives: (failure?.alternatives ?? []).map((a) => ({
       browser: ex.browser,
       verdict: 'blocked' as const,
@@ -366,12 +205,13 @@ export function diagnose(ex: ObservedExchange): Diagnosis {
       parameter: a.parameter,
       sentence: sentence(ex.browser, { blocked: true, failure: { ...a, hop: failure!.hop, stage: failure!.stage } }),
     })),
-    otherBrowser: otherVerdict,
+    otherBrowser,
     divergence,
     hiddenStatus,
-    mdn: firefoxFailure ? mdnUrl(firefoxFailure.code) : null,
+    mdn: j.firefoxReason ? mdnUrl(j.firefoxReason) : null,
     notes,
-    fix: verdict === 'blocked' ? buildFix(chain, mine.failure, creds) : null,
-    findings: lint(ex, creds),
+    fix: j.verdict === 'blocked' && j.mode === 'cors' ? buildFix(j.chain, mine.failure, j.creds, preflights) : null,
+    findings: j.mode === 'cors' ? lint(ex, j.creds) : [],
   };
 }
+

@@ -1,6 +1,6 @@
 // Walks an exchange's chain (preflight, response, redirect per hop) the way Fetch does. The chain is planned once
 // per exchange; each browser's rules then decide it per credentials mode, and the check rows are built once.
-import { originChecks, preflightChecks, isRedirect, type Check, type Stage } from './checks.ts';
+import { originChecks, parseAllowList, preflightChecks, isRedirect, type AllowList, type Check, type Stage } from './checks.ts';
 import type { BrowserRules, Failure } from './decide.ts';
 import { headerValue } from './headers.ts';
 import { originOf, urlHasCredentials } from './origin.ts';
@@ -18,8 +18,16 @@ export interface HopPreflight {
   seen: boolean;
   /** Needed but not seen while the request itself went out: served from the preflight cache (inferred). */
   fromCacheInferred: boolean;
-  /** True when `headerNames` is in the order the page set the headers (the actual request's headers were seen). */
+}
+
+/** What a seen preflight asked: Access-Control-Request-Method and -Headers, as the browser sent them. */
+export interface PreflightAsk {
+  method: string;
+  /** Lowercased names: in the page's order when `headerOrderKnown`, else as listed (sorted). */
+  headerNames: string[];
   headerOrderKnown: boolean;
+  /** The preflight response's allow lists, once it arrived. */
+  allow: { methods: AllowList; headers: AllowList } | null;
 }
 
 export interface ChainStep {
@@ -32,7 +40,8 @@ export interface ChainStep {
   origin: string;
   /** Same for this hop's preflight: Firefox sends the page's origin there even when the request's is "null". */
   preflightOrigin: string;
-  preflight: HopPreflight | null;
+  /** Set when an OPTIONS was seen for this hop. */
+  ask: PreflightAsk | null;
   /** Where this hop redirects to, when it does. */
   location: string | null;
   /** Whether the redirect target was seen being requested. */
@@ -55,37 +64,22 @@ export interface Decision<Code extends string> {
   note?: string;
 }
 
-/** Method and unsafe header names this hop's preflight is about, preferring the browser's own preflight headers. */
-function preflightPlan(hop: ObservedHop, index: number, browser: BrowserName): HopPreflight | null {
+function askOf(hop: ObservedHop): PreflightAsk | null {
   const pre = hop.preflight;
-  if (pre) {
-    const acrm = headerValue(pre.requestHeaders, 'access-control-request-method') ?? hop.method;
-    const acrh = headerValue(pre.requestHeaders, 'access-control-request-headers');
-    const listed = acrh !== null ? splitList(acrh).map((n) => n.toLowerCase()) : unsafeNames(hop, browser);
-    const inPageOrder = pageOrder(listed, hop);
-    return {
-      hop: index,
-      url: pre.url,
-      method: acrm,
-      headerNames: inPageOrder ?? listed,
-      triggers: explainListedHeaders(listed, hop.requestHeaders, acrm, browser),
-      seen: true,
-      fromCacheInferred: false,
-      headerOrderKnown: inPageOrder !== null || listed.length < 2,
-    };
-  }
-  if (!hop.requestHeaders) return null;
-  const triggers = preflightTriggers(hop.method, hop.requestHeaders, browser);
-  if (triggers.length === 0) return null;
+  if (!pre) return null;
+  const acrh = headerValue(pre.requestHeaders, 'access-control-request-headers');
+  const listed = acrh !== null ? splitList(acrh).map((n) => n.toLowerCase()) : [];
+  const inPageOrder = pageOrder(listed, hop);
   return {
-    hop: index,
-    url: hop.url,
-    method: hop.method,
-    headerNames: namesOf(triggers),
-    triggers,
-    seen: false,
-    fromCacheInferred: hop.response !== null,
-    headerOrderKnown: false,
+    method: headerValue(pre.requestHeaders, 'access-control-request-method') ?? hop.method,
+    headerNames: inPageOrder ?? listed,
+    headerOrderKnown: inPageOrder !== null || listed.length < 2,
+    allow: pre.response
+      ? {
+          methods: parseAllowList(pre.response.headers, 'access-control-allow-methods'),
+          headers: parseAllowList(pre.response.headers, 'access-control-allow-headers'),
+        }
+      : null,
   };
 }
 
@@ -100,21 +94,48 @@ function pageOrder(listed: readonly string[], hop: ObservedHop): string[] | null
   return order.length === listed.length ? order : null;
 }
 
-/** Lowercased, sorted, de-duplicated names as Fetch's "CORS-unsafe request-header names" returns them. */
-function namesOf(triggers: readonly PreflightTrigger[]): string[] {
-  return [...new Set(triggers.filter((t) => t.kind === 'header').map((t) => t.name))].sort();
-}
-
-function unsafeNames(hop: ObservedHop, browser: BrowserName): string[] {
-  return hop.requestHeaders ? namesOf(preflightTriggers(hop.method, hop.requestHeaders, browser)) : [];
+/** Why each CORS hop needed a preflight, rule by rule, and whether it was seen or inferred from the cache. */
+export function explainPreflights(chain: Chain, browser: BrowserName): HopPreflight[] {
+  const out: HopPreflight[] = [];
+  for (const { index, hop, cors, ask } of chain.steps) {
+    if (!cors) continue;
+    if (ask && hop.preflight) {
+      const listed = [...ask.headerNames].sort();
+      out.push({
+        hop: index,
+        url: hop.preflight.url,
+        method: ask.method,
+        headerNames: ask.headerNames,
+        triggers: explainListedHeaders(listed, hop.requestHeaders, ask.method, browser),
+        seen: true,
+        fromCacheInferred: false,
+      });
+      continue;
+    }
+    if (!hop.requestHeaders) continue;
+    const triggers = preflightTriggers(hop.method, hop.requestHeaders, browser);
+    if (triggers.length === 0) continue;
+    out.push({
+      hop: index,
+      url: hop.url,
+      method: hop.method,
+      headerNames: [...new Set(triggers.filter((t) => t.kind === 'header').map((t) => t.name))].sort(),
+      triggers,
+      seen: false,
+      fromCacheInferred: hop.response !== null,
+    });
+  }
+  return out;
 }
 
 /** Location of a redirect response, resolved against the hop's URL (webRequest shows it before following). */
 export function redirectTarget(hop: ObservedHop): string | null {
   if (hop.redirectTo !== null) return hop.redirectTo;
   if (!hop.response || !isRedirect(hop.response)) return null;
+  const location = headerValue(hop.response.headers, 'location') ?? '';
+  if (/^https?:\/\//i.test(location)) return location;
   try {
-    return new URL(headerValue(hop.response.headers, 'location') ?? '', hop.url).href;
+    return new URL(location, hop.url).href;
   } catch {
     return null;
   }
@@ -139,7 +160,7 @@ export function planChain(exchange: ObservedExchange, corsMode: boolean): Chain 
       cors: corsMode && corsFrom !== null,
       origin,
       preflightOrigin: headerValue(hop.preflight?.requestHeaders ?? null, 'origin') ?? origin,
-      preflight: corsMode && corsFrom !== null ? preflightPlan(hop, i, exchange.browser) : null,
+      ask: askOf(hop),
       location,
       followed: i + 1 < exchange.hops.length,
     });
@@ -157,14 +178,22 @@ function located<Code extends string>(f: Failure<Code>, hop: number, stage: Stag
 }
 
 export function decide<Code extends string>(chain: Chain, rules: BrowserRules<Code>, creds: CredentialsMode): Decision<Code> {
-  for (const { index, hop, cors, origin, preflightOrigin, preflight: plan, location, followed } of chain.steps) {
+  for (const { index, hop, cors, origin, preflightOrigin, ask, location, followed } of chain.steps) {
     if (cors) {
-      if (plan && hop.preflight) {
+      if (ask && hop.preflight) {
         const response = hop.preflight.response;
         // An OPTIONS without a response is still in flight, or died of a network failure the caller handles.
-        if (!response) return { blocked: null, failure: null };
-        const pageOrder = plan.headerOrderKnown;
-        const f = rules.preflight({ response, origin: preflightOrigin, creds, method: plan.method, headerNames: plan.headerNames, pageOrder });
+        if (!response || !ask.allow) return { blocked: null, failure: null };
+        const f = rules.preflight({
+          response,
+          origin: preflightOrigin,
+          creds,
+          method: ask.method,
+          headerNames: ask.headerNames,
+          pageOrder: ask.headerOrderKnown,
+          methods: ask.allow.methods,
+          headers: ask.allow.headers,
+        });
         if (f) return { blocked: true, failure: located(f, index, 'preflight') };
       }
       if (!hop.response) return { blocked: null, failure: null };
@@ -195,12 +224,12 @@ export function decide<Code extends string>(chain: Chain, rules: BrowserRules<Co
 /** Every check row up to where the decision stopped (rows past the failing hop were never evaluated). */
 export function chainChecks(chain: Chain, creds: CredentialsMode, stopAt: number | null): Check[] {
   const rows: Check[] = [];
-  for (const { index, hop, cors, origin, preflightOrigin, preflight: plan, location } of chain.steps) {
+  for (const { index, hop, cors, origin, preflightOrigin, ask, location } of chain.steps) {
     if (stopAt !== null && index > stopAt) break;
     const pre = hop.preflight;
-    if (cors && plan && pre?.response) {
+    if (cors && ask && pre?.response) {
       rows.push(...originChecks(pre.response, preflightOrigin, creds, index, 'preflight', pre.url));
-      rows.push(...preflightChecks(pre.response, plan.method, plan.headerNames, creds, index, pre.url));
+      rows.push(...preflightChecks(pre.response, ask.method, ask.headerNames, creds, index, pre.url));
     }
     if (cors && hop.response) rows.push(...originChecks(hop.response, origin, creds, index, 'response', hop.url));
     if (location !== null && (cors || urlHasCredentials(location))) {

@@ -1,5 +1,5 @@
 // The least-privilege headers that make exactly this request pass: echo one origin, only the needed method and headers.
-import type { Chain, Decision } from './evaluate.ts';
+import type { Chain, Decision, HopPreflight } from './evaluate.ts';
 import { isSafelistedMethod } from './safelist.ts';
 import type { CredentialsMode, HeaderList } from './types.ts';
 
@@ -13,10 +13,11 @@ export interface Fix {
   notes: string[];
 }
 
-export function buildFix(chain: Chain, failure: Decision<string>['failure'], creds: CredentialsMode): Fix | null {
+export function buildFix(chain: Chain, failure: Decision<string>['failure'], creds: CredentialsMode, preflights: readonly HopPreflight[]): Fix | null {
   const step = chain.steps.find((s) => s.index === failure?.hop) ?? chain.steps[0];
   if (!step) return null;
-  const { hop, origin, preflight: plan } = step;
+  const { hop, origin } = step;
+  const plan = preflights.find((p) => p.hop === step.index);
   const notes: string[] = [];
 
   const response: Array<[string, string]> = [['Access-Control-Allow-Origin', origin]];

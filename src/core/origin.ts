@@ -2,6 +2,7 @@
 
 interface ParsedUrl {
   origin: string | null;
+  host: string;
   hasCredentials: boolean;
   path: string;
 }
@@ -16,9 +17,9 @@ function parse(url: string): ParsedUrl {
   if (p) return p;
   try {
     const u = new URL(url);
-    p = { origin: u.origin, hasCredentials: u.username !== '' || u.password !== '', path: u.pathname };
+    p = { origin: u.origin, host: u.host, hasCredentials: u.username !== '' || u.password !== '', path: u.pathname };
   } catch {
-    p = { origin: null, hasCredentials: false, path: url };
+    p = { origin: null, host: '', hasCredentials: false, path: url };
   }
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(url, p);
@@ -43,4 +44,9 @@ export function urlHasCredentials(url: string): boolean {
 /** Path of a URL for messages; the raw string when it does not parse. */
 export function pathOf(url: string): string {
   return parse(url).path;
+}
+
+/** Whether a string parses as a URL with a host (Chromium's test for a "valid" Access-Control-Allow-Origin). */
+export function isUrlWithHost(value: string): boolean {
+  return parse(value).host !== '';
 }

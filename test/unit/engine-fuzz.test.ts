@@ -76,10 +76,7 @@ describe('engine robustness', () => {
         const d = diagnose(ex);
         expect(['allowed', 'blocked', 'not-cors', 'network-error', 'pending']).toContain(d.verdict);
         expect(d.summary.length).toBeGreaterThan(0);
-        if (d.verdict === 'blocked' && d.corsError === null && d.firefoxReason === null) {
-          // An unexplained block must say so rather than stay silent.
-          expect(d.notes.length).toBeGreaterThan(0);
-        }
+        if (d.verdict === 'blocked') expect(d.summary).not.toMatch(/^Allowed|^Still in flight/);
         JSON.stringify(d);
       }),
       { numRuns: 3000 },

@@ -1,0 +1,174 @@
+// The verdict alone: request mode, credentials mode (observed or inferred), and each browser's first failing
+// check. Cheap enough to run on every webRequest event; diagnose.ts adds the explanation on top.
+import { chromeRules, firefoxRules, type BrowserRules } from './decide.ts';
+import { decide, planChain, redirectTarget, type Chain, type Decision } from './evaluate.ts';
+import { hasHeader, headerValue } from './headers.ts';
+import { classifyEnd, type EndClass } from './outcome.ts';
+import { sameOrigin } from './origin.ts';
+import type { CorsError, FirefoxReason } from './reasons.ts';
+import type { BrowserName, CredentialsMode, ObservedExchange, Verdict } from './types.ts';
+
+export type RequestMode = 'cors' | 'no-cors' | 'navigate' | 'same-origin';
+
+/** How the credentials mode used for the verdict was known. */
+export type CredentialsSource = 'observed' | 'irrelevant' | 'inferred' | 'unknown';
+
+/** Why the verdict differs from what the headers alone decide. */
+export type Mismatch = 'none' | 'completed-despite-failure' | 'blocked-unexplained' | 'blocked-before-response';
+
+export interface Judgement {
+  browser: BrowserName;
+  mode: RequestMode;
+  verdict: Verdict;
+  end: EndClass;
+  chain: Chain;
+  /** The credentials mode the decisions below were made with. */
+  creds: CredentialsMode;
+  credentialsSource: CredentialsSource;
+  chrome: Decision<CorsError>;
+  firefox: Decision<FirefoxReason>;
+  /** The observing browser's decision (one of the two above). */
+  mine: Decision<string>;
+  /** With credentials unknown and outcome-changing: the observing browser's decision with credentials. */
+  ifCredentialed: Decision<string> | null;
+  mismatch: Mismatch;
+  corsError: CorsError | null;
+  failedParameter: string | null;
+  firefoxReason: FirefoxReason | null;
+  firefoxParameter: string | null;
+}
+
+function requestMode(ex: ObservedExchange): RequestMode {
+  if (ex.type === 'main_frame' || ex.type === 'sub_frame') return 'navigate';
+  const origin = ex.origin ?? 'null';
+  const first = ex.hops.findIndex((h) => !sameOrigin(h.url, origin));
+  if (first === -1) {
+    // A same-origin request whose redirect to another origin was refused before the target was requested.
+    const last = ex.hops[ex.hops.length - 1];
+    const target = last ? redirectTarget(last) : null;
+    const secMode = headerValue(ex.hops[0]?.requestHeaders ?? null, 'sec-fetch-mode');
+    const leaves = target !== null && !sameOrigin(target, origin);
+    return leaves && secMode !== 'no-cors' && secMode !== 'same-origin' && secMode !== 'navigate' ? 'cors' : 'same-origin';
+  }
+  const hop = ex.hops[first]!;
+  if (hop.preflight) return 'cors';
+  const secMode = headerValue(hop.requestHeaders, 'sec-fetch-mode');
+  if (secMode === 'no-cors' || secMode === 'navigate') return secMode;
+  if (secMode === 'cors') return 'cors';
+  // Without Sec-Fetch-Mode (sent only to potentially trustworthy URLs), a cross-origin GET/HEAD without Origin
+  // is a no-cors load: browsers add Origin to every CORS request.
+  if (hop.requestHeaders && !hasHeader(hop.requestHeaders, 'origin') && (hop.method === 'GET' || hop.method === 'HEAD')) {
+    return 'no-cors';
+  }
+  return 'cors';
+}
+
+/** Credentials are only visible when they are on the wire: a Cookie header on a cross-origin hop. */
+function observedCredentials(ex: ObservedExchange): boolean {
+  const origin = ex.origin ?? 'null';
+  return ex.hops.some((h) => !sameOrigin(h.url, origin) && hasHeader(h.requestHeaders, 'cookie'));
+}
+
+function sameOutcome(a: Decision<string>, b: Decision<string>): boolean {
+  return a.blocked === b.blocked && a.failure?.code === b.failure?.code && a.failure?.parameter === b.failure?.parameter;
+}
+
+/** Whether a decision agrees with how the request ended, when the listener can tell (null: can't tell). */
+function consistentWithEnd(browser: BrowserName, end: EndClass, d: Decision<string>): boolean | null {
+  if (end === 'cors-failure') return d.blocked === true;
+  if (end === 'completed') {
+    // Chromium completes only allowed requests; Firefox also completes blocked simple requests, but never one
+    // whose preflight failed.
+    if (browser === 'chrome') return d.blocked === false;
+    return d.failure?.stage === 'preflight' ? false : null;
+  }
+  return null;
+}
+
+export function judge(ex: ObservedExchange): Judgement {
+  const mode = requestMode(ex);
+  const chain = planChain(ex, mode === 'cors');
+  const end = classifyEnd(ex);
+  const ownRules: BrowserRules<string> = ex.browser === 'chrome' ? chromeRules : firefoxRules;
+
+  let creds: CredentialsMode = 'omit';
+  let credentialsSource: CredentialsSource = 'irrelevant';
+  let ifCredentialed: Decision<string> | null = null;
+  let mine: Decision<string>;
+  if (mode !== 'cors') {
+    // CORS headers don't matter here, but redirects can still be refused (mode same-origin, user:pass targets).
+    mine = decide(chain, ownRules, 'omit');
+  } else if (observedCredentials(ex)) {
+    creds = 'include';
+    credentialsSource = 'observed';
+    mine = decide(chain, ownRules, 'include');
+  } else {
+    const omit = decide(chain, ownRules, 'omit');
+    const include = decide(chain, ownRules, 'include');
+    mine = omit;
+    if (!sameOutcome(omit, include)) {
+      const omitFits = consistentWithEnd(ex.browser, end, omit);
+      const includeFits = consistentWithEnd(ex.browser, end, include);
+      credentialsSource = 'inferred';
+      if (includeFits === true && omitFits !== true) {
+        creds = 'include';
+        mine = include;
+      } else if (!(omitFits === true && includeFits !== true)) {
+        credentialsSource = 'unknown';
+        ifCredentialed = include;
+      }
+    }
+  }
+  // The other browser is asked only with the credentials mode settled above.
+  const chromeDecision = ex.browser === 'chrome' ? (mine as Decision<CorsError>) : decide(chain, chromeRules, creds);
+  const firefoxDecision = ex.browser === 'firefox' ? (mine as Decision<FirefoxReason>) : decide(chain, firefoxRules, creds);
+  const pair = { chrome: chromeDecision, firefox: firefoxDecision };
+
+  let verdict: Verdict;
+  let mismatch: Mismatch = 'none';
+  if (mode !== 'cors') {
+    verdict = mine.blocked === true ? 'blocked' : end === 'network-error' ? 'network-error' : end === 'pending' ? 'pending' : 'not-cors';
+  } else if (end === 'network-error' && mine.failure === null) {
+    // A failure the headers explain wins over the error string: Firefox ends some CORS-blocked redirects in
+    // NS_ERROR_NET_ON_RECEIVING_FROM or NS_ERROR_UNEXPECTED rather than NS_ERROR_DOM_BAD_URI.
+    verdict = 'network-error';
+  } else {
+    const fits = consistentWithEnd(ex.browser, end, mine);
+    verdict = mine.blocked === true ? 'blocked' : mine.blocked === false ? 'allowed' : 'pending';
+    if (fits === false) {
+      verdict = end === 'completed' ? 'allowed' : 'blocked';
+      mismatch = end === 'completed' ? 'completed-despite-failure' : 'blocked-unexplained';
+    } else if (mine.blocked === null) {
+      verdict = end === 'pending' ? 'pending' : end === 'cors-failure' ? 'blocked' : 'allowed';
+      if (end === 'cors-failure') mismatch = 'blocked-before-response';
+    }
+  }
+
+  if (verdict === 'network-error' && mode === 'cors') {
+    // Firefox logs CORSDidNotSucceed2 for any cross-origin request that got no response at all.
+    const f = firefoxRules.networkFailure;
+    return { browser: ex.browser, mode, verdict, end, chain, creds, credentialsSource, chrome: pair.chrome, firefox: pair.firefox, mine, ifCredentialed, mismatch, corsError: null, failedParameter: null, firefoxReason: f?.code ?? null, firefoxParameter: f?.parameter ?? null };
+  }
+  const explained = verdict === 'blocked' && mismatch === 'none';
+  const chrome = ex.browser === 'chrome' && !explained ? null : pair.chrome.failure;
+  const firefox = ex.browser === 'firefox' && !explained ? null : pair.firefox.failure;
+  const cors = mode === 'cors' && verdict === 'blocked';
+  return {
+    browser: ex.browser,
+    mode,
+    verdict,
+    end,
+    chain,
+    creds,
+    credentialsSource,
+    chrome: pair.chrome,
+    firefox: pair.firefox,
+    mine,
+    ifCredentialed,
+    mismatch,
+    corsError: cors ? (chrome?.code ?? null) : null,
+    failedParameter: cors && chrome ? chrome.parameter : null,
+    firefoxReason: cors ? (firefox?.code ?? null) : null,
+    firefoxParameter: cors && firefox ? firefox.parameter : null,
+  };
+}
