@@ -121,6 +121,24 @@ function browserLabel(b: BrowserName): string {
   return b === 'chrome' ? 'Chrome' : 'Firefox';
 }
 
+/** Firefox keeps preflighting every hop after a preflighted request, even once a 301/302/303 turned it into a
+ *  plain GET or a cross-origin hop dropped Authorization; Chromium preflights only when the hop needs it (measured
+ *  on 4 scenarios). What the server answers to the extra OPTIONS cannot be seen from the other browser. */
+function redirectPreflightDivergence(ex: ObservedExchange, j: Judgement): string | null {
+  const steps = j.chain.steps.filter((s) => s.cors);
+  const firstPreflight = steps.findIndex((s) => s.hop.preflight !== null);
+  if (firstPreflight === -1) return null;
+  for (const s of steps.slice(firstPreflight + 1)) {
+    if (ex.browser === 'chrome' && !s.hop.preflight && s.hop.requestHeaders) {
+      return `Firefox would also send a preflight to ${s.hop.url} (it preflights every hop after a preflighted request); make that OPTIONS succeed too.`;
+    }
+    if (ex.browser === 'firefox' && s.ask && (s.ask.method === 'GET' || s.ask.method === 'HEAD' || s.ask.method === 'POST') && s.ask.headerNames.length === 0) {
+      return `Chrome would not send the preflight to ${s.hop.url}: after the redirect the request needs none.`;
+    }
+  }
+  return null;
+}
+
 export function diagnose(ex: ObservedExchange): Diagnosis {
   return explain(ex, judge(ex));
 }
@@ -182,6 +200,8 @@ export function explain(ex: ObservedExchange, j: Judgement): Diagnosis {
     }
   }
 
+  const hopNote = redirectPreflightDivergence(ex, j);
+  if (hopNote) notes.push(hopNote);
   const credentialed = j.ifCredentialed;
   return {
     browser: ex.browser,
@@ -210,7 +230,7 @@ export function explain(ex: ObservedExchange, j: Judgement): Diagnosis {
     hiddenStatus,
     mdn: j.firefoxReason ? mdnUrl(j.firefoxReason) : null,
     notes,
-    fix: j.verdict === 'blocked' && j.mode === 'cors' ? buildFix(j.chain, mine.failure, j.creds, preflights) : null,
+    fix: j.verdict === 'blocked' && j.mode === 'cors' ? buildFix(j.chain, mine.failure, j.creds, j.credentialsSource === 'observed' || j.credentialsSource === 'inferred', preflights) : null,
     findings: j.mode === 'cors' ? lint(ex, j.creds) : [],
   };
 }

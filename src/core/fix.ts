@@ -10,13 +10,21 @@ export interface Fix {
   preflight: HeaderList;
   /** Headers the actual response must carry. */
   response: HeaderList;
+  /** Extra headers for both responses when the credentials mode is unknown and the page may send credentials. */
+  ifCredentialed: HeaderList;
   notes: string[];
 }
 
-export function buildFix(chain: Chain, failure: Decision<string>['failure'], creds: CredentialsMode, preflights: readonly HopPreflight[]): Fix | null {
+export function buildFix(
+  chain: Chain,
+  failure: Decision<string>['failure'],
+  creds: CredentialsMode,
+  credsKnown: boolean,
+  preflights: readonly HopPreflight[],
+): Fix | null {
   const step = chain.steps.find((s) => s.index === failure?.hop) ?? chain.steps[0];
   if (!step) return null;
-  const { hop, origin } = step;
+  const { hop, origin, preflightOrigin } = step;
   const plan = preflights.find((p) => p.hop === step.index);
   const notes: string[] = [];
 
@@ -26,7 +34,11 @@ export function buildFix(chain: Chain, failure: Decision<string>['failure'], cre
 
   const preflight: Array<[string, string]> = [];
   if (plan) {
-    preflight.push(...response.filter(([n]) => n !== 'Vary'));
+    preflight.push(['Access-Control-Allow-Origin', preflightOrigin]);
+    if (creds === 'include') preflight.push(['Access-Control-Allow-Credentials', 'true']);
+    if (preflightOrigin !== origin) {
+      notes.push(`After the redirect the browser sent Origin ${preflightOrigin} with the preflight and ${origin} with the request (Chrome sends "null" with both): answer each with the Origin it carries.`);
+    }
     if (!isSafelistedMethod(plan.method)) preflight.push(['Access-Control-Allow-Methods', plan.method]);
     if (plan.headerNames.length > 0) preflight.push(['Access-Control-Allow-Headers', plan.headerNames.join(', ')]);
     preflight.push(['Vary', 'Origin']);
@@ -47,5 +59,9 @@ export function buildFix(chain: Chain, failure: Decision<string>['failure'], cre
   if (creds === 'include') {
     notes.push('With credentials, "*" is never accepted: echo the one origin you trust, and only for origins on an allow-list.');
   }
-  return { url: hop.url, preflight, response, notes };
+  const ifCredentialed: HeaderList = !credsKnown && creds === 'omit' ? [['Access-Control-Allow-Credentials', 'true']] : [];
+  if (ifCredentialed.length > 0) {
+    notes.push('The credentials mode could not be seen: if the page sends cookies or HTTP auth (credentials: "include", withCredentials), both responses also need Access-Control-Allow-Credentials: true.');
+  }
+  return { url: hop.url, preflight, response, ifCredentialed, notes };
 }

@@ -7,6 +7,7 @@ import { recordChromium } from './chromium.ts';
 import { loadRecording, loadScenarios } from './corpus.ts';
 import type { ConformanceRecording, Oracle } from './fixture.ts';
 import { recordFirefox } from './firefox.ts';
+import { proveFixes } from './fix-proof.ts';
 
 const scenarios = loadScenarios();
 
@@ -35,6 +36,12 @@ for (const browser of ['chrome', 'firefox'] as const) {
     it('derives the need for a preflight exactly as the browser did', () => {
       const wrong = compareTriggers(live).filter((t) => !t.agree);
       expect(wrong.map((t) => `${t.id}: engine ${JSON.stringify(t.engine)} browser ${JSON.stringify(t.browser)}`)).toEqual([]);
+    });
+    it("makes every blocked request pass once the server sends the engine's fix", async () => {
+      const proof = await proveFixes(scenarios, live, (s) => recorders[browser](s, { log: () => {} }));
+      console.log(`live ${browser}: ${proof.passed}/${proof.attempted} fixes made the request pass (${proof.noFix.length} blocked without a header fix: ${proof.noFix.join(', ')})`);
+      expect(proof.attempted).toBeGreaterThan(100);
+      expect(proof.failed).toEqual([]);
     });
     it('decides every scenario as the committed fixture recorded', () => {
       const fixture = loadRecording(browser);
