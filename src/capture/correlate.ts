@@ -1,7 +1,7 @@
 // Turns the stream of webRequest events into observed exchanges: hops per requestId, each preflight paired with
 // the request it was sent for (browser-facts.md §8: requestId arithmetic is unreliable, so pair by URL and method).
 import { originOf } from '../core/origin.ts';
-import type { BrowserName, HeaderList, ObservedEnd, ObservedExchange, ObservedHop, ObservedPreflight } from '../core/types.ts';
+import type { BrowserName, HeaderList, ObservedExchange, ObservedHop, ObservedPreflight } from '../core/types.ts';
 import type { WebRequestDetails, WebRequestEvent, WebRequestHeader } from './webrequest.ts';
 
 export interface CorrelatedExchange {
@@ -192,4 +192,3 @@ export function correlate(browser: BrowserName, events: readonly WebRequestEvent
   return c.exchanges();
 }
 
-export type { ObservedEnd };

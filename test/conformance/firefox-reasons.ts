@@ -89,7 +89,8 @@ export function matcherFor(messages: readonly CompiledMessage[]): FirefoxReasonM
 }
 
 /** Reads the en-US strings the installed Firefox logs with (console text is localized and has no key of its own). */
-export function loadFirefoxReasons(omniPath: string = DEFAULT_OMNI_PATH): FirefoxReasonMatcher {
+/** The CORS messages of the installed Firefox's en-US security.properties. */
+export function loadCorsMessages(omniPath: string = DEFAULT_OMNI_PATH): CompiledMessage[] {
   let source: string;
   try {
     source = execFileSync('unzip', ['-p', omniPath, PROPERTIES_ENTRY], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
@@ -98,5 +99,9 @@ export function loadFirefoxReasons(omniPath: string = DEFAULT_OMNI_PATH): Firefo
   }
   const messages = corsMessages(parseProperties(source));
   if (messages.length === 0) throw new Error(`no CORS* keys in ${omniPath}!${PROPERTIES_ENTRY}`);
-  return matcherFor(messages);
+  return messages;
+}
+
+export function loadFirefoxReasons(omniPath: string = DEFAULT_OMNI_PATH): FirefoxReasonMatcher {
+  return matcherFor(loadCorsMessages(omniPath));
 }
