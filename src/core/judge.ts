@@ -63,7 +63,8 @@ function requestMode(ex: ObservedExchange): RequestMode {
   return 'cors';
 }
 
-/** Credentials are only visible when they are on the wire: a Cookie header on a cross-origin hop. */
+/** Credentials show only as a Cookie header on a cross-origin hop (Firefox shows the headers it prepared even for a
+ *  request its failed preflight then stopped; they still prove the credentials mode). */
 function observedCredentials(ex: ObservedExchange): boolean {
   const origin = ex.origin ?? 'null';
   return ex.hops.some((h) => !sameOrigin(h.url, origin) && hasHeader(h.requestHeaders, 'cookie'));

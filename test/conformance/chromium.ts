@@ -8,7 +8,7 @@ import { chromium, type BrowserContext, type CDPSession, type Page, type Worker 
 import type { Scenario } from './scenario.ts';
 import type { ConformanceRecording, Oracle, RecordedFetch, RecordedScenario } from './fixture.ts';
 import type { WebRequestEvent } from '../../src/capture/webrequest.ts';
-import { startScenarioServer, type ScenarioServer } from './server.ts';
+import { primeScenarioCookie, startScenarioServer, type ScenarioServer } from './server.ts';
 import { prepareRecorder } from './recorder.ts';
 import { pageFetch, type PageFetchArgs, type PageFetchResult } from './page-fetch.ts';
 
@@ -185,6 +185,8 @@ export async function recordChromium(
       if (scenario.request.credentials) args.credentials = scenario.request.credentials;
       if (scenario.request.mode) args.mode = scenario.request.mode;
 
+      await primeScenarioCookie(server, scenario, (a) => page.evaluate(pageFetch, a));
+
       const fetches: RecordedFetch[] = [];
       const repeat = scenario.repeat ?? 1;
       for (let n = 0; n < repeat; n++) {
@@ -280,9 +282,11 @@ export async function recordChromium(
         }
         fetches.push({ events: mine, oracle });
       }
-      // CDP requests of this scenario that are not the fetch (preflights) would otherwise pile up in the map.
+      // CDP requests of this scenario that are not the fetch (preflights, the cookie priming fetch) would otherwise
+      // pile up in the map.
+      const primeUrl = server.primeUrlFor(scenario);
       for (const [id, r] of cdpRequests) {
-        if (r.urls.some((u) => u.includes(marker))) cdpRequests.delete(id);
+        if (r.urls.some((u) => u.includes(marker) || u === primeUrl)) cdpRequests.delete(id);
       }
       const took = Date.now() - scenarioStart;
       durations.push(took);

@@ -13,7 +13,7 @@ import { loadFirefoxReasons, type FirefoxReason, type FirefoxReasonMatcher } fro
 import { pageFetch, type PageFetchArgs, type PageFetchResult } from './page-fetch.ts';
 import { prepareRecorder } from './recorder.ts';
 import type { Scenario } from './scenario.ts';
-import { startScenarioServer, type ScenarioServer } from './server.ts';
+import { primeScenarioCookie, startScenarioServer, type ScenarioServer } from './server.ts';
 
 export interface RecordFirefoxOptions {
   executablePath?: string;
@@ -213,6 +213,7 @@ export async function recordFirefox(scenarios: Scenario[], opts: RecordFirefoxOp
       const token = randomBytes(6).toString('hex');
       const url = server.urlFor(scenario, token);
       const marker = `/s/${scenario.id}/${token}/`;
+      await primeScenarioCookie(server, scenario, (a) => page.evaluate(pageFetch, a));
       const fetches: RecordedFetch[] = [];
       for (let i = 0; i < (scenario.repeat ?? 1); i++) {
         const tFetch = Date.now();

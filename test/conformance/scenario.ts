@@ -35,6 +35,10 @@ export interface ScenarioRequest {
   body?: string;
   credentials?: 'omit' | 'same-origin' | 'include';
   mode?: 'cors' | 'no-cors' | 'same-origin';
+  /** Before the fetch(es), the runner stores a cookie for this scenario on the request's target origin (a
+   *  credentialed fetch of `/prime/<id>` there), scoped with `Path=/s/<id>/` so no other scenario sends it. Whether
+   *  the fetch then carries it is up to `credentials` (and the browser): it lets webRequest *see* credentials. */
+  cookie?: boolean;
 }
 
 export interface Scenario {

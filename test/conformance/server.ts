@@ -2,6 +2,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import type { PageFetchArgs, PageFetchResult } from './page-fetch.ts';
 import type { Redirect, Scenario, ServerAnswer, Target } from './scenario.ts';
 
 export interface Origins {
@@ -24,8 +25,20 @@ export interface ScenarioServer {
   seen: SeenRequest[];
   /** URL of hop 0 of a scenario for one run token. */
   urlFor(scenario: Scenario, token: string): string;
+  /** URL on the scenario's target origin whose answer stores the scenario's cookie (see ScenarioRequest.cookie). */
+  primeUrlFor(scenario: Scenario): string;
   close(): Promise<void>;
 }
+
+/**
+ * Attributes of the scenario cookie. The page (localhost) and the API (127.0.0.1) are cross-site, so this is a
+ * third-party cookie, and only this set is both stored and sent back cross-site by both browsers (measured):
+ * Chromium 156 refuses every unpartitioned third-party cookie (CDP blockedReasons "UserPreferences", whatever the
+ * SameSite value) and keeps only a Partitioned (CHIPS) one, which needs SameSite=None and Secure; Firefox 153 refuses
+ * SameSite=None without Secure and a cross-site SameSite=Lax, and keeps this one. Secure over plain http is accepted
+ * because 127.0.0.1 is potentially trustworthy.
+ */
+const COOKIE_ATTRIBUTES = 'SameSite=None; Secure; Partitioned';
 
 const PAGE_HTML = '<!doctype html><meta charset="utf-8"><title>Corsight conformance page</title><body>conformance</body>';
 
@@ -107,6 +120,15 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
           : answer(req, behaviour.response, at);
       }
     }
+    const prime = /^\/prime\/([^/]+)$/.exec(path);
+    if (prime && byId.has(prime[1]!)) {
+      // Credentialed CORS-allowed 200: the page's priming fetch must succeed for the cookie to be stored.
+      const origin = req.headers.find(([n]) => n.toLowerCase() === 'origin')?.[1];
+      const headers = ['Set-Cookie', `corsight=${prime[1]}; Path=/s/${prime[1]}/; ${COOKIE_ATTRIBUTES}`];
+      if (origin !== undefined) headers.push('Access-Control-Allow-Origin', origin, 'Access-Control-Allow-Credentials', 'true', 'Vary', 'Origin');
+      headers.push('Cache-Control', 'no-store', 'Content-Type', 'text/plain');
+      return { status: 200, headers, body: 'ok' };
+    }
     if (path === '/' || path === '/index.html') {
       return { status: 200, headers: ['Content-Type', 'text/html; charset=utf-8', 'Cache-Control', 'no-store'], body: PAGE_HTML };
     }
@@ -156,6 +178,7 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     origins,
     seen,
     urlFor: (scenario, token) => hopUrl(scenario.request.target, scenario.id, token, 0),
+    primeUrlFor: (scenario) => `${origins[scenario.request.target]}/prime/${scenario.id}`,
     close: async () => {
       await Promise.all(
         Object.values(servers).map(
@@ -168,4 +191,22 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
       );
     },
   };
+}
+
+/**
+ * Stores a `cookie: true` scenario's cookie before its fetches (no-op for the others): `run` performs pageFetch in
+ * the page, with credentials so the browser keeps the Set-Cookie. Its events never count for the scenario, whose
+ * runners only take URLs containing `/s/<id>/<token>/`.
+ */
+export async function primeScenarioCookie(
+  server: ScenarioServer,
+  scenario: Scenario,
+  run: (args: PageFetchArgs) => Promise<PageFetchResult>,
+): Promise<void> {
+  if (!scenario.request.cookie) return;
+  if (scenario.request.target === 'closed') throw new Error(`${scenario.id}: a cookie needs a target that answers`);
+  const result = await run({ url: server.primeUrlFor(scenario), method: 'GET', headers: [], credentials: 'include' });
+  if (result.fetch !== 'resolved' || result.status !== 200) {
+    throw new Error(`${scenario.id}: priming the cookie failed (${result.fetch} ${result.status ?? ''} ${result.error ?? ''})`);
+  }
 }
