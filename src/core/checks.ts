@@ -4,7 +4,8 @@ import { isSafelistedMethod } from './safelist.ts';
 import { firstInvalidToken, splitList } from './tokens.ts';
 import type { CredentialsMode, HeaderList, ObservedResponse } from './types.ts';
 
-export type Stage = 'preflight' | 'response' | 'redirect';
+/** Where a check or failure sits; `request` is a refusal before anything was sent (Local Network Access). */
+export type Stage = 'request' | 'preflight' | 'response' | 'redirect';
 
 /** One row of "what the browser needed" vs "what the server sent". */
 export interface Check {

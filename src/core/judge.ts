@@ -2,6 +2,7 @@
 // check. Cheap enough to run on every webRequest event; diagnose.ts adds the explanation on top.
 import { chromeRules, firefoxRules, type BrowserRules } from './decide.ts';
 import { decide, planChain, redirectTarget, type Chain, type Decision } from './evaluate.ts';
+import { addressSpaceOf, isPotentiallyTrustworthy } from './address-space.ts';
 import { hasHeader, headerValue } from './headers.ts';
 import { classifyEnd, type EndClass } from './outcome.ts';
 import { sameOrigin } from './origin.ts';
@@ -70,6 +71,39 @@ function observedCredentials(ex: ObservedExchange): boolean {
   return ex.hops.some((h) => !sameOrigin(h.url, origin) && hasHeader(h.requestHeaders, 'cookie'));
 }
 
+const LNA_NOTE = {
+  certain: 'Local Network Access: the browser refused to let this page reach a more private address space (loopback or local network) without permission.',
+  inferred: 'Inferred Local Network Access refusal: the browser stopped the request to a more private address before any response, the way only Local Network Access does.',
+  targetSpace: 'Inferred: the request named a target address space (fetch targetAddressSpace) that does not match where the server is; Chrome refuses it before any response.',
+} as const;
+
+interface LnaRefusal {
+  chrome: Decision<CorsError>;
+  firefox: Decision<FirefoxReason>;
+}
+
+/** Local Network Access refusals. Certain when the error string says so; for Chromium's preflighted requests,
+ *  which end in plain net::ERR_FAILED with the OPTIONS never answered, inferred from the target's address space;
+ *  a simple request refused after its headers but before any response can only be a targetAddressSpace mismatch
+ *  (measured on Chromium 156 with --ip-address-space-overrides). */
+function localNetworkRefusal(ex: ObservedExchange, end: EndClass, mine: Decision<string>): LnaRefusal | null {
+  const page = ex.origin ?? 'null';
+  const gated: CorsError = isPotentiallyTrustworthy(page) ? 'LocalNetworkAccessPermissionDenied' : 'InsecureLocalNetwork';
+  const target = ex.hops[ex.hops.length - 1];
+  const refusal = (code: CorsError, note: string): LnaRefusal => ({
+    chrome: { blocked: true, failure: { code, parameter: '', hop: ex.hops.length - 1, stage: 'request' }, note },
+    firefox: { blocked: true, failure: { code: 'CORSDidNotSucceed2', parameter: '(null)', hop: ex.hops.length - 1, stage: 'request' }, note },
+  });
+  if (end === 'lna-blocked') return refusal(gated, LNA_NOTE.certain);
+  if (ex.browser !== 'chrome' || end !== 'cors-failure' || mine.blocked !== null || !target || target.response) return null;
+  const space = addressSpaceOf(target.url);
+  if (target.preflight && !target.preflight.response && target.preflight.error && (space === 'loopback' || space === 'local')) {
+    return refusal(gated, LNA_NOTE.inferred);
+  }
+  if (!target.preflight && target.requestHeaders) return refusal('InvalidLocalNetworkAccess', LNA_NOTE.targetSpace);
+  return null;
+}
+
 function sameOutcome(a: Decision<string>, b: Decision<string>): boolean {
   return a.blocked === b.blocked && a.failure?.code === b.failure?.code && a.failure?.parameter === b.failure?.parameter;
 }
@@ -123,11 +157,17 @@ export function judge(ex: ObservedExchange): Judgement {
   // The other browser is asked only with the credentials mode settled above.
   const chromeDecision = ex.browser === 'chrome' ? (mine as Decision<CorsError>) : decide(chain, chromeRules, creds);
   const firefoxDecision = ex.browser === 'firefox' ? (mine as Decision<FirefoxReason>) : decide(chain, firefoxRules, creds);
-  const pair = { chrome: chromeDecision, firefox: firefoxDecision };
+  const pair: { chrome: Decision<CorsError>; firefox: Decision<FirefoxReason> } = { chrome: chromeDecision, firefox: firefoxDecision };
 
   let verdict: Verdict;
   let mismatch: Mismatch = 'none';
-  if (mode !== 'cors') {
+  const lna = mode === 'cors' ? localNetworkRefusal(ex, end, mine) : null;
+  if (lna) {
+    verdict = 'blocked';
+    pair.chrome = lna.chrome;
+    pair.firefox = lna.firefox;
+    mine = ex.browser === 'chrome' ? lna.chrome : lna.firefox;
+  } else if (mode !== 'cors') {
     verdict = mine.blocked === true ? 'blocked' : end === 'network-error' ? 'network-error' : end === 'pending' ? 'pending' : 'not-cors';
   } else if (end === 'network-error' && mine.failure === null) {
     // A failure the headers explain wins over the error string: Firefox ends some CORS-blocked redirects in
