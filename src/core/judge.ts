@@ -100,7 +100,9 @@ function localNetworkRefusal(ex: ObservedExchange, end: EndClass, mine: Decision
   if (target.preflight && !target.preflight.response && target.preflight.error && (space === 'loopback' || space === 'local')) {
     return refusal(gated, LNA_NOTE.inferred);
   }
-  if (!target.preflight && target.requestHeaders) return refusal('InvalidLocalNetworkAccess', LNA_NOTE.targetSpace);
+  if (target.requestHeaders && (!target.preflight || target.preflight.response)) {
+    return refusal('InvalidLocalNetworkAccess', LNA_NOTE.targetSpace);
+  }
   return null;
 }
 
@@ -109,13 +111,17 @@ function sameOutcome(a: Decision<string>, b: Decision<string>): boolean {
 }
 
 /** Whether a decision agrees with how the request ended, when the listener can tell (null: can't tell). */
-function consistentWithEnd(browser: BrowserName, end: EndClass, d: Decision<string>): boolean | null {
-  if (end === 'cors-failure') return d.blocked === true;
+function consistentWithEnd(ex: ObservedExchange, end: EndClass, d: Decision<string>): boolean | null {
+  const f = d.failure;
+  // Chromium never lets a request whose preflight failed reach onBeforeSendHeaders (browser-facts.md §5: BR>ERR).
+  if (ex.browser === 'chrome' && f?.stage === 'preflight' && ex.hops[f.hop]?.requestHeaders) return false;
+  if (d.blocked === null) return null;
+  if (end === 'cors-failure') return d.blocked;
   if (end === 'completed') {
     // Chromium completes only allowed requests; Firefox also completes blocked simple requests, but never one
     // whose preflight failed.
-    if (browser === 'chrome') return d.blocked === false;
-    return d.failure?.stage === 'preflight' ? false : null;
+    if (ex.browser === 'chrome') return !d.blocked;
+    return f?.stage === 'preflight' ? false : null;
   }
   return null;
 }
@@ -142,13 +148,16 @@ export function judge(ex: ObservedExchange): Judgement {
     const include = decide(chain, ownRules, 'include');
     mine = omit;
     if (!sameOutcome(omit, include)) {
-      const omitFits = consistentWithEnd(ex.browser, end, omit);
-      const includeFits = consistentWithEnd(ex.browser, end, include);
+      const omitFits = consistentWithEnd(ex, end, omit);
+      const includeFits = consistentWithEnd(ex, end, include);
       credentialsSource = 'inferred';
-      if (includeFits === true && omitFits !== true) {
+      // A mode that contradicts how the request ended is out; of the rest, one that the ending confirms wins.
+      const includeWins = includeFits !== false && (omitFits === false || (includeFits === true && omitFits !== true));
+      const omitWins = omitFits !== false && (includeFits === false || (omitFits === true && includeFits !== true));
+      if (includeWins) {
         creds = 'include';
         mine = include;
-      } else if (!(omitFits === true && includeFits !== true)) {
+      } else if (!omitWins) {
         credentialsSource = 'unknown';
         ifCredentialed = include;
       }
@@ -174,7 +183,7 @@ export function judge(ex: ObservedExchange): Judgement {
     // NS_ERROR_NET_ON_RECEIVING_FROM or NS_ERROR_UNEXPECTED rather than NS_ERROR_DOM_BAD_URI.
     verdict = 'network-error';
   } else {
-    const fits = consistentWithEnd(ex.browser, end, mine);
+    const fits = consistentWithEnd(ex, end, mine);
     verdict = mine.blocked === true ? 'blocked' : mine.blocked === false ? 'allowed' : 'pending';
     if (fits === false) {
       verdict = end === 'completed' ? 'allowed' : 'blocked';

@@ -10,7 +10,8 @@ import type { ConformanceRecording, Oracle, RecordedFetch, RecordedScenario } fr
 import type { WebRequestEvent } from '../../src/capture/webrequest.ts';
 import { primeScenarioCookie, startScenarioServer, type ScenarioServer } from './server.ts';
 import { prepareRecorder } from './recorder.ts';
-import { pageFetch, type PageFetchArgs, type PageFetchResult } from './page-fetch.ts';
+import { pageFetch, scenarioFetchArgs, type PageFetchResult } from './page-fetch.ts';
+import { DEFAULT_SETUP_KEY, INSECURE_HOST, needsInsecureHost, setupKey } from './setup.ts';
 
 export interface RecordChromiumOptions {
   executablePath?: string;
@@ -97,6 +98,8 @@ export async function recordChromium(
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        // Only for a corpus with an insecure page (Local Network Access): the non-secure origin on loopback.
+        ...(needsInsecureHost(scenarios) ? [`--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`] : []),
       ],
     });
     const worker =
@@ -171,19 +174,24 @@ export async function recordChromium(
     const durations: number[] = [];
     const results: RecordedScenario[] = [];
 
+    let setup = DEFAULT_SETUP_KEY;
     for (const scenario of scenarios) {
       const scenarioStart = Date.now();
+      if (setupKey(scenario) !== setup) {
+        // Local Network Access: the page this scenario runs in, and its permission. Without a grant, headless
+        // Chromium denies at once (measured), so `denied` is simply no grant. A non-secure origin cannot hold the
+        // permission at all (CDP: "Permission can't be granted in current context"), so it stays without.
+        setup = setupKey(scenario);
+        await context.clearPermissions();
+        if (scenario.lna === 'granted' && !scenario.page?.insecure) {
+          await context.grantPermissions(['local-network-access'], { origin: server.pageOriginFor(scenario.page) });
+        }
+        await page.goto(server.pageUrlFor(scenario.page));
+      }
       const token = randomBytes(6).toString('hex');
       const marker = `/s/${scenario.id}/${token}/`;
       const url = server.urlFor(scenario, token);
-      const args: PageFetchArgs = {
-        url,
-        method: scenario.request.method,
-        headers: scenario.request.headers ?? [],
-      };
-      if (scenario.request.body !== undefined) args.body = scenario.request.body;
-      if (scenario.request.credentials) args.credentials = scenario.request.credentials;
-      if (scenario.request.mode) args.mode = scenario.request.mode;
+      const args = scenarioFetchArgs(scenario, url);
 
       await primeScenarioCookie(server, scenario, (a) => page.evaluate(pageFetch, a));
 

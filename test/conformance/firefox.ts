@@ -10,10 +10,11 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { WebRequestEvent, WebRequestEventName } from '../../src/capture/webrequest.ts';
 import type { ConformanceRecording, RecordedFetch, RecordedScenario } from './fixture.ts';
 import { loadFirefoxReasons, type FirefoxReason, type FirefoxReasonMatcher } from './firefox-reasons.ts';
-import { pageFetch, type PageFetchArgs, type PageFetchResult } from './page-fetch.ts';
+import { pageFetch, scenarioFetchArgs, type PageFetchResult } from './page-fetch.ts';
 import { prepareRecorder } from './recorder.ts';
 import type { Scenario } from './scenario.ts';
 import { primeScenarioCookie, startScenarioServer, type ScenarioServer } from './server.ts';
+import { DEFAULT_SETUP_KEY, INSECURE_HOST, isPublicPage, needsInsecureHost, setupKey, usesLna } from './setup.ts';
 
 export interface RecordFirefoxOptions {
   executablePath?: string;
@@ -134,29 +135,66 @@ function firefoxVersion(executablePath: string, bidiVersion: string): string {
   return m ? `Firefox ${m[1]}` : bidiVersion;
 }
 
-function fetchArgs(scenario: Scenario, url: string): PageFetchArgs {
-  const r = scenario.request;
-  const args: PageFetchArgs = { url, method: r.method, headers: r.headers ?? [] };
-  if (r.body !== undefined) args.body = r.body;
-  if (r.credentials) args.credentials = r.credentials;
-  if (r.mode) args.mode = r.mode;
-  return args;
+/** Firefox's Local Network Access address-space override: `ip:port` entries treated as public. */
+const PUBLIC_OVERRIDE_PREF = 'network.lna.address_space.public.override';
+
+/**
+ * Prefs a scenario needs for Local Network Access (none for a corpus without it). Prefs are fixed for a browser run,
+ * so the runner relaunches Firefox whenever they change from one scenario to the next.
+ */
+function lnaPrefs(scenarios: readonly Scenario[], scenario: Scenario, pagePort: string): Record<string, string | number> {
+  if (!usesLna(scenarios)) return {};
+  // Never the default 0 ("ask"): headless Firefox would wait on the prompt forever. Grants come per origin (BiDi).
+  const prefs: Record<string, string | number> = { 'permissions.default.loopback-network': 2, 'permissions.default.local-network': 2 };
+  if (needsInsecureHost(scenarios)) prefs['network.dns.localDomains'] = INSECURE_HOST;
+  // Firefox 153 ignores the page's CSP treat-as-public-address (measured): this makes every page served from the page
+  // port public, for the whole browser run.
+  if (isPublicPage(scenario.page)) prefs[PUBLIC_OVERRIDE_PREF] = `127.0.0.1:${pagePort}`;
+  return prefs;
 }
 
 const isTerminal = (e: WebRequestEvent): boolean => e.event === 'onCompleted' || e.event === 'onErrorOccurred';
 
-export async function recordFirefox(scenarios: Scenario[], opts: RecordFirefoxOptions = {}): Promise<ConformanceRecording> {
-  const log = opts.log ?? (() => {});
-  const executablePath = opts.executablePath ?? process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
-  const matchReason: FirefoxReasonMatcher = loadFirefoxReasons();
+/** One running Firefox with the recorder installed, a page open and the listeners warmed up. */
+interface FirefoxSession {
+  browser: Browser;
+  page: Page;
+  collector: Collector;
+  /** CORS console messages mapped to security.properties keys, in the order Firefox logged them. */
+  consoleEntries: FirefoxReason[];
+  /** When the recorder was installed (for the timing log). */
+  installedAt: number;
+  close(): Promise<void>;
+}
 
-  let server: ScenarioServer | undefined;
+async function openFirefox(
+  executablePath: string,
+  prefs: Record<string, string | number>,
+  server: ScenarioServer,
+  matchReason: FirefoxReasonMatcher,
+  log: (line: string) => void,
+): Promise<FirefoxSession> {
   let collector: Collector | undefined;
   let browser: Browser | undefined;
+  let connection: BidiConnectionLike | undefined;
   const tempDirs: string[] = [];
+  // Firefox logs CORS failures (and the Authorization-under-`*` deprecation, at level warn) only as localized
+  // console text without a key (browser-facts §9), in the order it decided them.
+  const consoleEntries: FirefoxReason[] = [];
+  const onEntry = (entry: BidiLogEntry): void => {
+    if (entry.text === null) return;
+    const reason = matchReason(entry.text);
+    if (reason) consoleEntries.push(reason);
+    else if (/cross-origin|cors/i.test(entry.text)) log(`console (unmapped, ${entry.level}): ${entry.text}`);
+  };
+  const close = async (): Promise<void> => {
+    connection?.off('log.entryAdded', onEntry);
+    await browser?.close().catch((e: unknown) => log(`firefox: close failed: ${String(e)}`));
+    await collector?.close();
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  };
   try {
     const t0 = Date.now();
-    server = await startScenarioServer(scenarios);
     collector = await startCollector(log);
     const recorderDir = prepareRecorder('firefox', collector.url);
     tempDirs.push(recorderDir);
@@ -176,40 +214,78 @@ export async function recordFirefox(scenarios: Scenario[], opts: RecordFirefoxOp
         // An idle event page is suspended and only restarted by the next webRequest event, with its in-memory state
         // gone (browser-facts §3): keep the recorder alive for the whole run.
         'extensions.background.idle.timeout': 3_600_000,
+        ...prefs,
       },
     });
     const tLaunch = Date.now();
     log(`firefox: launched in ${tLaunch - t0} ms`);
 
-    // Firefox logs CORS failures (and the Authorization-under-`*` deprecation, at level warn) only as localized
-    // console text without a key (browser-facts §9), in the order it decided them.
-    const consoleEntries: FirefoxReason[] = [];
-    const onEntry = (entry: BidiLogEntry): void => {
-      if (entry.text === null) return;
-      const reason = matchReason(entry.text);
-      if (reason) consoleEntries.push(reason);
-      else if (/cross-origin|cors/i.test(entry.text)) log(`console (unmapped, ${entry.level}): ${entry.text}`);
-    };
-    const connection = bidiConnection(browser);
+    connection = bidiConnection(browser);
     connection.on('log.entryAdded', onEntry);
 
     await browser.installExtension(recorderDir);
-    const tInstall = Date.now();
-    log(`firefox: extension installed in ${tInstall - tLaunch} ms`);
+    const installedAt = Date.now();
+    log(`firefox: extension installed in ${installedAt - tLaunch} ms`);
     await withTimeout(collector.ready, 15_000, 'recorder background never reported ready');
-    log(`firefox: recorder ready after ${Date.now() - tInstall} ms`);
+    log(`firefox: recorder ready after ${Date.now() - installedAt} ms`);
 
     const page: Page = (await browser.pages())[0] ?? (await browser.newPage());
     await page.goto(`${server.origins.page}/`);
-    await warmUp(page, server, collector);
-    log(`firefox: page + warm-up in ${Date.now() - tInstall} ms`);
+    // With the page port overridden to public, a fetch to the (loopback) API would be refused by Local Network
+    // Access and never complete: warm up same-origin instead.
+    const publicPagePort = PUBLIC_OVERRIDE_PREF in prefs;
+    await warmUp(page, publicPagePort ? server.origins.page : server.origins.api, collector);
+    log(`firefox: page + warm-up in ${Date.now() - installedAt} ms`);
+    return { browser, page, collector, consoleEntries, installedAt, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+export async function recordFirefox(scenarios: Scenario[], opts: RecordFirefoxOptions = {}): Promise<ConformanceRecording> {
+  const log = opts.log ?? (() => {});
+  const executablePath = opts.executablePath ?? process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
+  const matchReason: FirefoxReasonMatcher = loadFirefoxReasons();
+
+  let server: ScenarioServer | undefined;
+  let session: FirefoxSession | undefined;
+  try {
+    server = await startScenarioServer(scenarios);
+    const pagePort = new URL(server.origins.page).port;
+    const tFirst = Date.now();
 
     const recorded: RecordedScenario[] = [];
-    let evCursor = collector.events.length;
-    let conCursor = consoleEntries.length;
+    let launchedWith = '';
+    let setup = DEFAULT_SETUP_KEY;
+    let evCursor = 0;
+    let conCursor = 0;
     const durations: number[] = [];
     for (const scenario of scenarios) {
+      const prefs = lnaPrefs(scenarios, scenario, pagePort);
+      if (!session || JSON.stringify(prefs) !== launchedWith) {
+        await session?.close();
+        session = undefined;
+        session = await openFirefox(executablePath, prefs, server, matchReason, log);
+        launchedWith = JSON.stringify(prefs);
+        setup = DEFAULT_SETUP_KEY;
+        evCursor = session.collector.events.length;
+        conCursor = session.consoleEntries.length;
+      }
+      const { page, collector, consoleEntries } = session;
       const started = Date.now();
+      if (setupKey(scenario) !== setup) {
+        // Local Network Access: the page's permission (both permission types Firefox has; unset = denied, as the
+        // prefs deny by default), then the page this scenario runs in.
+        setup = setupKey(scenario);
+        const state = scenario.lna ?? 'denied';
+        await session.browser.defaultBrowserContext().setPermission(
+          server.pageOriginFor(scenario.page),
+          { permission: { name: 'loopback-network' }, state },
+          { permission: { name: 'local-network' }, state },
+        );
+        await page.goto(server.pageUrlFor(scenario.page));
+      }
       const token = randomBytes(6).toString('hex');
       const url = server.urlFor(scenario, token);
       const marker = `/s/${scenario.id}/${token}/`;
@@ -217,7 +293,7 @@ export async function recordFirefox(scenarios: Scenario[], opts: RecordFirefoxOp
       const fetches: RecordedFetch[] = [];
       for (let i = 0; i < (scenario.repeat ?? 1); i++) {
         const tFetch = Date.now();
-        const result: PageFetchResult = await page.evaluate(pageFetch, fetchArgs(scenario, url));
+        const result: PageFetchResult = await page.evaluate(pageFetch, scenarioFetchArgs(scenario, url));
         const tSettle = Date.now();
         const settled = await settle(collector.events, consoleEntries, evCursor, marker);
         log(`${scenario.id}#${i}: fetch ${tSettle - tFetch} ms, settle ${Date.now() - tSettle} ms${settled === 'ok' ? '' : ` (${settled})`}`);
@@ -233,33 +309,30 @@ export async function recordFirefox(scenarios: Scenario[], opts: RecordFirefoxOp
       recorded.push({ id: scenario.id, fetches });
       durations.push(Date.now() - started);
     }
-    connection.off('log.entryAdded', onEntry);
     const sorted = [...durations].sort((a, b) => a - b);
     log(
-      `firefox: ${scenarios.length} scenarios in ${Date.now() - tInstall} ms after install; per scenario median ` +
+      `firefox: ${scenarios.length} scenarios in ${Date.now() - (session?.installedAt ?? tFirst)} ms after the last install; per scenario median ` +
         `${sorted[Math.floor(sorted.length / 2)] ?? 0} ms, max ${sorted[sorted.length - 1] ?? 0} ms`,
     );
 
     return {
       browser: 'firefox',
-      browserVersion: firefoxVersion(executablePath, await browser.version()),
+      browserVersion: firefoxVersion(executablePath, session ? await session.browser.version() : ''),
       recordedAt: new Date().toISOString(),
       origins: { ...server.origins },
       scenarios: recorded,
     };
   } finally {
-    await browser?.close().catch((e: unknown) => log(`firefox: close failed: ${String(e)}`));
-    await collector?.close();
+    await session?.close();
     await server?.close();
-    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Fetch a throwaway URL until the recorder has reported its onCompleted: then the listeners are live. */
-async function warmUp(page: Page, server: ScenarioServer, collector: Collector): Promise<void> {
+async function warmUp(page: Page, origin: string, collector: Collector): Promise<void> {
   const deadline = Date.now() + 15_000;
   for (let i = 0; Date.now() < deadline; i++) {
-    const url = `${server.origins.api}/warmup/${i}`;
+    const url = `${origin}/warmup/${i}`;
     await page.evaluate(pageFetch, { url, method: 'GET', headers: [] });
     for (let j = 0; j < 4; j++) {
       if (collector.events.some((e) => e.event === 'onCompleted' && e.details.url.includes('/warmup/'))) return;

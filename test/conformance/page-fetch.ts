@@ -1,4 +1,5 @@
 // The page-side fetch a conformance run performs; self-contained so drivers can serialize it into the page.
+import type { Scenario } from './scenario.ts';
 
 export interface PageFetchArgs {
   url: string;
@@ -7,6 +8,18 @@ export interface PageFetchArgs {
   body?: string;
   credentials?: 'omit' | 'same-origin' | 'include';
   mode?: 'cors' | 'no-cors' | 'same-origin';
+  targetAddressSpace?: 'local' | 'loopback';
+}
+
+/** The fetch a scenario's request describes, to `url` (the scenario's hop 0 for this run). */
+export function scenarioFetchArgs(scenario: Scenario, url: string): PageFetchArgs {
+  const r = scenario.request;
+  const args: PageFetchArgs = { url, method: r.method, headers: r.headers ?? [] };
+  if (r.body !== undefined) args.body = r.body;
+  if (r.credentials) args.credentials = r.credentials;
+  if (r.mode) args.mode = r.mode;
+  if (r.targetAddressSpace) args.targetAddressSpace = r.targetAddressSpace;
+  return args;
 }
 
 export interface PageFetchResult {
@@ -18,10 +31,12 @@ export interface PageFetchResult {
 export async function pageFetch(args: PageFetchArgs): Promise<PageFetchResult> {
   // Default cache mode on purpose: no-store, no-cache and reload also bypass the preflight cache, which the
   // preflight-cache scenarios need (unique URL tokens and no-store responses already rule out HTTP cache hits).
-  const init: RequestInit = { method: args.method, headers: args.headers };
+  // `targetAddressSpace` (Local Network Access) is not in TypeScript's DOM RequestInit yet.
+  const init: RequestInit & { targetAddressSpace?: string } = { method: args.method, headers: args.headers };
   if (args.body !== undefined) init.body = args.body;
   if (args.credentials) init.credentials = args.credentials;
   if (args.mode) init.mode = args.mode;
+  if (args.targetAddressSpace) init.targetAddressSpace = args.targetAddressSpace;
   try {
     const res = await fetch(args.url, init);
     await res.text().catch(() => '');

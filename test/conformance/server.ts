@@ -3,7 +3,8 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { PageFetchArgs, PageFetchResult } from './page-fetch.ts';
-import type { Redirect, Scenario, ServerAnswer, Target } from './scenario.ts';
+import type { PageSetup, Redirect, Scenario, ServerAnswer, Target } from './scenario.ts';
+import { INSECURE_HOST, isPublicPage } from './setup.ts';
 
 export interface Origins {
   page: string;
@@ -27,6 +28,10 @@ export interface ScenarioServer {
   urlFor(scenario: Scenario, token: string): string;
   /** URL on the scenario's target origin whose answer stores the scenario's cookie (see ScenarioRequest.cookie). */
   primeUrlFor(scenario: Scenario): string;
+  /** Origin of the page a scenario fetches from: origins.page, or http://test.example:P for an insecure page. */
+  pageOriginFor(page: PageSetup | undefined): string;
+  /** URL of that page; a public page is served with `Content-Security-Policy: treat-as-public-address`. */
+  pageUrlFor(page: PageSetup | undefined): string;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,8 @@ export interface ScenarioServer {
 const COOKIE_ATTRIBUTES = 'SameSite=None; Secure; Partitioned';
 
 const PAGE_HTML = '<!doctype html><meta charset="utf-8"><title>Corsight conformance page</title><body>conformance</body>';
+/** Path of the page that Chromium treats as public (Local Network Access): the same page plus the CSP directive. */
+const PUBLIC_PAGE_PATH = '/public';
 
 function listen(server: Server, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -80,11 +87,14 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     body: string;
   }
 
-  const expand = (value: string, origin: string | undefined): string | null => {
+  const pageOriginFor = (page: PageSetup | undefined): string =>
+    page?.insecure ? origins.page.replace('//localhost:', `//${INSECURE_HOST}:`) : origins.page;
+
+  const expand = (value: string, origin: string | undefined, pageOrigin: string): string | null => {
     if (value.includes('{requestOrigin}') && origin === undefined) return null;
     return value
       .replaceAll('{requestOrigin}', origin ?? '')
-      .replaceAll('{origin}', origins.page)
+      .replaceAll('{origin}', pageOrigin)
       .replaceAll('{api}', origins.api)
       .replaceAll('{third}', origins.third);
   };
@@ -92,8 +102,10 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
   const answer = (req: Incoming, spec: ServerAnswer & { redirect?: Redirect }, at: { id: string; token: string; hop: number }): Reply => {
     const origin = req.headers.find(([n]) => n.toLowerCase() === 'origin')?.[1];
     const flat: string[] = [];
+    // `{origin}` is the origin of the page this scenario runs in, which is not localhost for an insecure page.
+    const pageOrigin = pageOriginFor(byId.get(at.id)?.page);
     for (const [name, value] of spec.headers) {
-      const v = expand(value, origin);
+      const v = expand(value, origin, pageOrigin);
       if (v !== null) flat.push(name, v);
     }
     if (spec.redirect) {
@@ -131,6 +143,10 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     }
     if (path === '/' || path === '/index.html') {
       return { status: 200, headers: ['Content-Type', 'text/html; charset=utf-8', 'Cache-Control', 'no-store'], body: PAGE_HTML };
+    }
+    if (which === 'page' && path === PUBLIC_PAGE_PATH) {
+      const headers = ['Content-Type', 'text/html; charset=utf-8', 'Cache-Control', 'no-store', 'Content-Security-Policy', 'treat-as-public-address'];
+      return { status: 200, headers, body: PAGE_HTML };
     }
     // Warm-up and anything else: a CORS-open 200 so it never looks like a scenario failure.
     return { status: 200, headers: ['Content-Type', 'text/plain', 'Access-Control-Allow-Origin', '*', 'Cache-Control', 'no-store'], body: 'ok' };
@@ -179,6 +195,8 @@ export async function startScenarioServer(scenarios: readonly Scenario[]): Promi
     seen,
     urlFor: (scenario, token) => hopUrl(scenario.request.target, scenario.id, token, 0),
     primeUrlFor: (scenario) => `${origins[scenario.request.target]}/prime/${scenario.id}`,
+    pageOriginFor,
+    pageUrlFor: (page) => `${pageOriginFor(page)}${isPublicPage(page) ? PUBLIC_PAGE_PATH : '/'}`,
     close: async () => {
       await Promise.all(
         Object.values(servers).map(
