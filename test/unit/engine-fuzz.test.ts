@@ -81,7 +81,7 @@ describe('engine robustness', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, 60_000);
 
   it('never throws on random webRequest event streams', () => {
     const names: WebRequestEventName[] = ['onBeforeRequest', 'onBeforeSendHeaders', 'onSendHeaders', 'onHeadersReceived', 'onBeforeRedirect', 'onResponseStarted', 'onCompleted', 'onErrorOccurred'];
@@ -114,5 +114,5 @@ describe('engine robustness', () => {
       }),
       { numRuns: 1500 },
     );
-  });
+  }, 60_000);
 });
