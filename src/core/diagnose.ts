@@ -1,7 +1,7 @@
 // The engine's entry point: one observed exchange in, the browser's verdict with its explanation out (the
 // sentence, every check, why a preflight was needed, the fix, divergences and security findings).
 import type { Check } from './checks.ts';
-import { chainChecks, explainPreflights, type Decision, type HopPreflight } from './evaluate.ts';
+import { chainChecks, explainPreflights, type Chain, type Decision, type HopPreflight } from './evaluate.ts';
 import { buildFix, type Fix } from './fix.ts';
 import { judge, type Judgement, type RequestMode } from './judge.ts';
 import { lint, type Finding } from './lint.ts';
@@ -73,13 +73,16 @@ const FIREFOX_TWIN: Partial<Record<CorsError, FirefoxReason>> = {
   RedirectContainsCredentials: 'CORSDidNotSucceed2',
 };
 
-function sentence(browser: BrowserName, ev: Decision<string>): string {
-  if (!ev.failure) return '';
-  const prefix = ev.failure.hop > 0 ? `After redirect ${ev.failure.hop}: ` : '';
+function sentence(browser: BrowserName, ev: Decision<string>, chain: Chain): string {
+  const f = ev.failure;
+  if (!f) return '';
+  const step = chain.steps.find((s) => s.index === f.hop);
+  const origin = (f.stage === 'preflight' ? step?.preflightOrigin : step?.origin) ?? '';
+  const prefix = f.hop > 0 ? `After redirect ${f.hop}: ` : '';
   const text =
     browser === 'chrome'
-      ? describeChromeError(ev.failure.code as CorsError, ev.failure.parameter)
-      : describeFirefoxReason(ev.failure.code as FirefoxReason, ev.failure.parameter);
+      ? describeChromeError(f.code as CorsError, f.parameter, origin)
+      : describeFirefoxReason(f.code as FirefoxReason, f.parameter, origin);
   return prefix + text;
 }
 
@@ -87,13 +90,13 @@ function verdictOf(ev: Decision<string>): Verdict {
   return ev.blocked === true ? 'blocked' : ev.blocked === false ? 'allowed' : 'pending';
 }
 
-function browserVerdict(browser: BrowserName, ev: Decision<string>): BrowserVerdict {
+function browserVerdict(browser: BrowserName, ev: Decision<string>, chain: Chain): BrowserVerdict {
   return {
     browser,
     verdict: verdictOf(ev),
     reason: ev.failure?.code ?? null,
     parameter: ev.failure?.parameter ?? null,
-    sentence: sentence(browser, ev) || (ev.blocked === false ? 'Allowed.' : 'Not decided yet.'),
+    sentence: sentence(browser, ev, chain) || (ev.blocked === false ? 'Allowed.' : 'Not decided yet.'),
   };
 }
 
@@ -181,10 +184,10 @@ export function explain(ex: ObservedExchange, j: Judgement): Diagnosis {
   } else if (j.verdict === 'pending') {
     summary = 'Still in flight.';
   } else {
-    summary = mine.note ?? sentence(ex.browser, mine);
+    summary = mine.note ?? sentence(ex.browser, mine, j.chain);
   }
 
-  const otherVerdict = j.mode === 'cors' || theirs.note ? browserVerdict(other, theirs) : null;
+  const otherVerdict = j.mode === 'cors' || theirs.note ? browserVerdict(other, theirs, j.chain) : null;
   const otherBrowser = otherVerdict && (j.mode === 'cors' || theirs.blocked === true)
     ? otherVerdict
     : { browser: other, verdict: j.verdict, reason: null, parameter: null, sentence: summary };
@@ -217,13 +220,13 @@ export function explain(ex: ObservedExchange, j: Judgement): Diagnosis {
     credentials: j.mode !== 'cors' || j.credentialsSource === 'unknown' || j.credentialsSource === 'irrelevant' ? 'unknown' : j.creds,
     credentialsInferred: j.credentialsSource === 'inferred' || j.credentialsSource === 'unknown',
     credentialsNote: j.mode === 'cors' ? CREDENTIALS_NOTE[j.credentialsSource] : 'Not relevant.',
-    ifCredentialed: credentialed ? browserVerdict(ex.browser, credentialed) : null,
+    ifCredentialed: credentialed ? browserVerdict(ex.browser, credentialed, j.chain) : null,
     alternatives: (failure?.alternatives ?? []).map((a) => ({
       browser: ex.browser,
       verdict: 'blocked' as const,
       reason: a.code,
       parameter: a.parameter,
-      sentence: sentence(ex.browser, { blocked: true, failure: { ...a, hop: failure!.hop, stage: failure!.stage } }),
+      sentence: sentence(ex.browser, { blocked: true, failure: { ...a, hop: failure!.hop, stage: failure!.stage } }, j.chain),
     })),
     otherBrowser,
     divergence,

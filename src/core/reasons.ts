@@ -54,8 +54,16 @@ export function mdnUrl(reason: FirefoxReason): string {
   return `https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors/${page}`;
 }
 
-/** A plain sentence for a Chromium error: what went wrong, in the developer's terms. */
-export function describeChromeError(error: CorsError, parameter: string): string {
+/** "…which is not the page's origin", or, once a cross-origin redirect made the request's Origin "null", that. */
+function notTheOrigin(origin: string): string {
+  return origin === 'null'
+    ? ', but after a redirect through another origin the browser sent Origin "null", which it does not match'
+    : `, which is not the page's origin${origin ? ` (${origin})` : ''}`;
+}
+
+/** A plain sentence for a Chromium error: what went wrong, in the developer's terms. `origin` is the Origin the
+ *  failing response was checked against. */
+export function describeChromeError(error: CorsError, parameter: string, origin = ''): string {
   const v = JSON.stringify(parameter);
   switch (error) {
     case 'DisallowedByMode':
@@ -71,7 +79,7 @@ export function describeChromeError(error: CorsError, parameter: string): string
     case 'InvalidAllowOriginValue':
       return `Access-Control-Allow-Origin holds ${v}, which is not an origin.`;
     case 'AllowOriginMismatch':
-      return `Access-Control-Allow-Origin is ${v}, which is not the page's origin.`;
+      return `Access-Control-Allow-Origin is ${v}${notTheOrigin(origin)}.`;
     case 'InvalidAllowCredentials':
       return `The request carries credentials, but Access-Control-Allow-Credentials is ${parameter === '' ? 'missing' : v} instead of "true".`;
     case 'CorsDisabledScheme':
@@ -89,7 +97,7 @@ export function describeChromeError(error: CorsError, parameter: string): string
     case 'PreflightInvalidAllowOriginValue':
       return `The preflight response's Access-Control-Allow-Origin holds ${v}, which is not an origin.`;
     case 'PreflightAllowOriginMismatch':
-      return `The preflight response's Access-Control-Allow-Origin is ${v}, which is not the page's origin.`;
+      return `The preflight response's Access-Control-Allow-Origin is ${v}${notTheOrigin(origin)}.`;
     case 'PreflightInvalidAllowCredentials':
       return `The request carries credentials, but the preflight response's Access-Control-Allow-Credentials is ${parameter === '' ? 'missing' : v} instead of "true".`;
     case 'InvalidAllowMethodsPreflightResponse':
@@ -112,7 +120,7 @@ export function describeChromeError(error: CorsError, parameter: string): string
 }
 
 /** A plain sentence for a Firefox reason key and its argument. */
-export function describeFirefoxReason(reason: FirefoxReason, parameter: string | null): string {
+export function describeFirefoxReason(reason: FirefoxReason, parameter: string | null, origin = ''): string {
   const v = parameter === null ? '' : JSON.stringify(parameter);
   switch (reason) {
     case 'CORSDisabled':
@@ -128,7 +136,7 @@ export function describeFirefoxReason(reason: FirefoxReason, parameter: string |
     case 'CORSNotSupportingCredentials':
       return 'The request carries credentials, and Access-Control-Allow-Origin is "*", which does not count for them.';
     case 'CORSAllowOriginNotMatchingOrigin':
-      return `Access-Control-Allow-Origin is ${v}, which does not match the page's origin.`;
+      return `Access-Control-Allow-Origin is ${v}${notTheOrigin(origin)}.`;
     case 'CORSMissingAllowCredentials':
       return 'The request carries credentials, but Access-Control-Allow-Credentials is not "true".';
     case 'CORSOriginHeaderNotAdded':
