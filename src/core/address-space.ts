@@ -1,19 +1,13 @@
 // Address spaces for Local Network Access (loopback, local, public) and secure contexts, from URLs alone:
 // webRequest's `ip` does not say which space a page is in (an overridden or CSP-public page still shows 127.0.0.1).
 
-export type AddressSpace = 'loopback' | 'local' | 'public' | 'unknown';
+import { hostnameOf } from './origin.ts';
 
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, '');
-  } catch {
-    return null;
-  }
-}
+export type AddressSpace = 'loopback' | 'local' | 'public' | 'unknown';
 
 /** The space a URL's host certainly belongs to when it is a literal address or `localhost`; names resolve later. */
 export function addressSpaceOf(url: string): AddressSpace {
-  const host = hostOf(url);
+  const host = hostnameOf(url);
   if (host === null) return 'unknown';
   if (host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1') return 'loopback';
   if (/^(10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host) || /^f[cd][0-9a-f]{2}:/i.test(host) || /^fe80:/i.test(host)) {

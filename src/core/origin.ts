@@ -3,6 +3,7 @@
 interface ParsedUrl {
   origin: string | null;
   host: string;
+  hostname: string;
   hasCredentials: boolean;
   path: string;
 }
@@ -17,9 +18,9 @@ function parse(url: string): ParsedUrl {
   if (p) return p;
   try {
     const u = new URL(url);
-    p = { origin: u.origin, host: u.host, hasCredentials: u.username !== '' || u.password !== '', path: u.pathname };
+    p = { origin: u.origin, host: u.host, hostname: u.hostname, hasCredentials: u.username !== '' || u.password !== '', path: u.pathname };
   } catch {
-    p = { origin: null, host: '', hasCredentials: false, path: url };
+    p = { origin: null, host: '', hostname: '', hasCredentials: false, path: url };
   }
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(url, p);
@@ -49,4 +50,10 @@ export function pathOf(url: string): string {
 /** Whether a string parses as a URL with a host (Chromium's test for a "valid" Access-Control-Allow-Origin). */
 export function isUrlWithHost(value: string): boolean {
   return parse(value).host !== '';
+}
+
+/** Host name without port (IPv6 without brackets), or null for an unparsable URL. */
+export function hostnameOf(url: string): string | null {
+  const p = parse(url);
+  return p.origin === null && p.hostname === '' ? null : p.hostname.replace(/^\[|\]$/g, '');
 }
