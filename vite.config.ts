@@ -134,6 +134,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'panel',
+          // The panel's components in a DOM without a browser, fed through the real in-memory transport.
+          include: ['test/panel/**/*.test.tsx'],
+          environment: 'jsdom',
+          setupFiles: ['test/panel/setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'conformance',
           include: ['test/conformance/**/*.test.ts'],
           environment: 'node',
@@ -150,6 +160,19 @@ export default defineConfig({
           include: ['test/extension/**/*.test.ts'],
           environment: 'node',
           // Loads dist/ (npm test builds first) into real browsers.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          // The demo gallery through dist/chrome in real Chromium: the panel as a tab and inside DevTools, hostile
+          // headers, the export. One browser at a time: two cores, and each file launches its own.
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -1,14 +1,198 @@
-// `npm start`: builds both browsers' extension and says how to load it. An honest stub until the next issue.
+// `npm start`: builds, starts the demo, and opens Chromium with Corsight and DevTools on its panel; without a display
+// it sends the whole gallery headless, prints what the panel shows for each request, and exits.
+import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import { clickRunAll } from '../demo/drive.ts';
+import { RUN_ALL } from '../demo/gallery.ts';
+import { DEFAULT_PORT } from '../demo/server.ts';
+import { visible } from '../src/panel/format.ts';
 import { buildAll } from './build.ts';
-import { outDir } from '../vite.config.ts';
+import {
+  assertChrome,
+  ChromeNotFoundError,
+  chromePath,
+  openDevtoolsPanel,
+  openPanelTab,
+  type LaunchedChromium,
+} from './chromium.ts';
+import { openDemoSession, type DemoSession } from './demo-session.ts';
+import { readDetailedRows, readPanelRows, settledRows, type DetailedRow } from './panel-reader.ts';
 
-await buildAll();
+const USAGE = `Usage: npm start -- [options]
 
-console.log(`
-Corsight is built. Load it by hand:
-  Chrome/Chromium: chrome://extensions → Developer mode → Load unpacked → ${outDir('chrome')}
-  Firefox:         about:debugging#/runtime/this-firefox → Load Temporary Add-on → ${outDir('firefox')}/manifest.json
-Then open DevTools on any page and choose the "Corsight" panel.
+Builds Corsight, starts the demo gallery (page http://localhost:<port>, API http://127.0.0.1:<port+1>) and opens
+Chromium with Corsight loaded and DevTools open on the Corsight panel.
+Without a display (no DISPLAY) it runs headless: sends every demo request, prints what the panel shows, and exits.
 
-Not there yet: the panel is a placeholder. Capturing requests and explaining blocked ones arrive with the next
-issue ("extension"), which will also make this command more than a build.`);
+Options:
+  --port <n>        demo page port (default ${DEFAULT_PORT}; the demo also uses n+1 and n+2)
+  --chrome <path>   Chromium binary (default: $CHROME_PATH, else /usr/bin/chromium)
+  --browser <name>  chrome (default) or firefox
+  --headless        run headless even with a display
+  --keep            keep the browser and the demo running until Ctrl-C (also headless)
+  -h, --help        this text`;
+
+interface Options {
+  port: number;
+  chrome: string;
+  headless: boolean;
+  keep: boolean;
+}
+
+function fail(message: string, code = 1): never {
+  console.error(message);
+  process.exit(code);
+}
+
+function parseOptions(): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        chrome: { type: 'string' },
+        browser: { type: 'string', default: 'chrome' },
+        headless: { type: 'boolean', default: false },
+        keep: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${USAGE}`, 2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (values.browser === 'firefox') {
+    fail('Firefox support for npm start arrives with the Firefox issue. Until then: npm run build, load\n' +
+      'dist/firefox/manifest.json in about:debugging#/runtime/this-firefox (Load Temporary Add-on), and run\n' +
+      '`npm run demo` for the demo gallery on http://localhost:5173/.');
+  }
+  if (values.browser !== 'chrome' && values.browser !== 'chromium') fail(`--browser must be chrome or firefox, not "${values.browser}"`, 2);
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  // The demo needs port, port + 1 and port + 2.
+  if (!Number.isInteger(port) || port < 1 || port > 65533) fail(`--port must be a port number up to 65533, not "${values.port}"`, 2);
+  return {
+    port,
+    chrome: chromePath(values.chrome),
+    headless: values.headless || !process.env.DISPLAY,
+    keep: values.keep,
+  };
+}
+
+/** What the panel shows: its rows once settled, each with what its detail view adds. */
+async function panelRows(panel: Page): Promise<DetailedRow[]> {
+  const rows = await settledRows(() => readPanelRows(panel), RUN_ALL.length);
+  return readDetailedRows(panel, rows);
+}
+
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: string, text: string): string => (useColor ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+/** The first sentence of a finding: the terminal gets one line per request. */
+function firstSentence(text: string): string {
+  const end = text.search(/\.(\s|$)/);
+  return end === -1 ? text : text.slice(0, end + 1);
+}
+
+/** One line per request, blocked ones first (each group in the order the page sent them). */
+function formatRows(rows: readonly DetailedRow[], apiOrigin: string): string[] {
+  const ordered = [...rows.filter((r) => r.verdict === 'blocked'), ...rows.filter((r) => r.verdict !== 'blocked')];
+  const where = (url: string): string => (url.startsWith(`${apiOrigin}/`) ? url.slice(apiOrigin.length) : url);
+  const widths = {
+    label: Math.max(...ordered.map((r) => r.label.length)),
+    method: Math.max(...ordered.map((r) => r.method.length)),
+    path: Math.max(...ordered.map((r) => where(r.url).length)),
+  };
+  return ordered.map((r) => {
+    // Every field came from a server or the page: show control characters as escapes, never send them to the terminal.
+    const label = visible(r.label).padEnd(widths.label);
+    const cells = [
+      r.verdict === 'blocked' ? paint('1;31', label) : r.verdict === 'allowed' ? paint('32', label) : paint('33', label),
+      visible(r.method).padEnd(widths.method),
+      visible(where(r.url)).padEnd(widths.path),
+      visible(r.reason),
+    ];
+    // What the detail view adds that matters at a glance: the real status and security findings.
+    if (r.hiddenStatus !== null) cells.push(paint('1', `(the server answered ${r.hiddenStatus})`));
+    for (const f of r.findings) cells.push(paint('33', `${f.severity}: ${visible(firstSentence(f.message))}`));
+    return cells.join('  ');
+  });
+}
+
+/** Resolves on Ctrl-C or when the user closes the browser. */
+function untilStopped(launched: LaunchedChromium): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+    launched.context.once('close', () => resolve());
+  });
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  try {
+    assertChrome(options.chrome);
+  } catch (err) {
+    if (err instanceof ChromeNotFoundError) fail(err.message);
+    throw err;
+  }
+  await buildAll();
+
+  let session: DemoSession | null = null;
+  // A Ctrl-C before the run finished must not leave a browser, a temp profile or a listening port behind.
+  const interrupted = (): void => {
+    void (session?.close() ?? Promise.resolve()).then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  try {
+    session = await openDemoSession({
+      port: options.port,
+      executablePath: options.chrome,
+      headless: options.headless,
+      devtools: true,
+      // Wide enough that DevTools docked at the bottom shows the Corsight tab without the "»" overflow.
+      size: options.headless ? { width: 1920, height: 1080 } : { width: 1440, height: 960 },
+    });
+    const { demo, launched, page, tabId } = session;
+    console.log(`demo page ${demo.pageOrigin}/  ·  API ${demo.apiOrigin}  ·  third origin ${demo.thirdOrigin}`);
+    // Before any other tab opens: headless, only the first tab's DevTools renders extension panels.
+    try {
+      const devtools = await openDevtoolsPanel(launched, page);
+      await devtools.client.disconnect();
+    } catch (err) {
+      console.warn(`Could not select the Corsight panel in DevTools (${(err as Error).message}); choose it by hand.`);
+    }
+
+    if (options.headless) {
+      const started = performance.now();
+      await clickRunAll(page);
+      const panel = await openPanelTab(launched, tabId);
+      const rows = await panelRows(panel);
+      const blocked = rows.filter((r) => r.verdict === 'blocked').length;
+      console.log(
+        `\nWhat the Corsight panel shows for ${page.url()} (tab ${tabId}): ${rows.length} requests, ${blocked} blocked ` +
+          `(${Math.round(performance.now() - started)} ms)\n`,
+      );
+      for (const line of formatRows(rows, demo.apiOrigin)) console.log(line);
+    }
+    if (!options.headless || options.keep) {
+      console.log(
+        options.headless
+          ? `\nChromium keeps running headless (DevTools protocol on http://127.0.0.1:${launched.debuggingPort}). Ctrl-C stops it.`
+          : '\nChromium is open on the demo gallery with DevTools on the Corsight panel. Press "Run all" or a card\'s ' +
+              'Send button and watch the panel. Ctrl-C here (or closing the browser) stops everything.',
+      );
+      process.off('SIGINT', interrupted);
+      await untilStopped(launched);
+    }
+  } finally {
+    await session?.close();
+  }
+}
+
+await main().then(
+  () => process.exit(0),
+  (err: unknown) => fail(`npm start failed: ${err instanceof Error ? err.message : String(err)}`),
+);

@@ -27,6 +27,14 @@ interface PendingPreflight {
   owner: Tracked | null;
 }
 
+/** The in-flight part of a Correlator as plain data (JSON-safe), so a restarted background can resume pairing. */
+export interface CorrelatorState {
+  requests: Tracked[];
+  /** `owner`/`hop` name the request and hop the preflight was paired with; a preflight shares its object with that
+   *  hop, which the restore re-establishes. */
+  preflights: Array<{ requestId: string; details: WebRequestDetails; preflight: ObservedPreflight; owner: string | null; hop: number }>;
+}
+
 /** Header values arrive as strings, or as bytes (`binaryValue`) when they are not valid UTF-8. */
 export function toHeaderList(headers: WebRequestHeader[] | undefined): HeaderList {
   if (!headers) return [];
@@ -78,6 +86,43 @@ export class Correlator {
 
   exchanges(): CorrelatedExchange[] {
     return this.order.map(({ id, tabId, frameId, startedAt, exchange }) => ({ id, tabId, frameId, startedAt, exchange }));
+  }
+
+  /** Stops tracking a request (a live capture calls this once the request ended), so memory holds only what is in
+   *  flight. A preflight already paired with it keeps updating the same exchange object until it ends. */
+  forget(id: string): void {
+    if (!this.byRequest.delete(id)) return;
+    const i = this.order.findIndex((t) => t.id === id);
+    if (i !== -1) this.order.splice(i, 1);
+  }
+
+  /** What is in flight, to persist. Preflights whose request was forgotten are left out: nothing can pair with them. */
+  saveState(): CorrelatorState {
+    const preflights: CorrelatorState['preflights'] = [];
+    for (const pre of this.preflights.values()) {
+      const owner = pre.owner && this.byRequest.get(pre.owner.id) === pre.owner ? pre.owner : null;
+      if (pre.owner && !owner) continue;
+      const hop = owner ? owner.exchange.hops.findIndex((h) => h.preflight === pre.preflight) : -1;
+      preflights.push({ requestId: pre.requestId, details: pre.details, preflight: pre.preflight, owner: owner?.id ?? null, hop });
+    }
+    return { requests: this.order.map((t) => ({ ...t })), preflights };
+  }
+
+  static fromState(browser: BrowserName, state: CorrelatorState): Correlator {
+    const c = new Correlator(browser);
+    for (const t of state.requests) {
+      const tracked: Tracked = { ...t };
+      c.byRequest.set(t.id, tracked);
+      c.order.push(tracked);
+    }
+    for (const p of state.preflights) {
+      const owner = p.owner === null ? null : (c.byRequest.get(p.owner) ?? null);
+      const hop = owner?.exchange.hops[p.hop];
+      // Re-link: after a JSON round trip the hop and the pending preflight are two copies of one object.
+      const preflight = hop?.preflight ?? p.preflight;
+      c.preflights.set(p.requestId, { requestId: p.requestId, details: p.details, preflight, owner });
+    }
+    return c;
   }
 
   private pushActual(e: WebRequestEvent): CorrelatedExchange | null {
@@ -151,6 +196,8 @@ export class Correlator {
       case 'onBeforeRequest':
         break;
     }
+    // Nothing follows a preflight's own end, so stop holding it (its object lives on in the hop it was paired with).
+    if (e.event === 'onCompleted' || e.event === 'onErrorOccurred') this.preflights.delete(pre.requestId);
     if (!pre.owner && p.requestHeaders) {
       const acrm = headerOf(p.requestHeaders, 'access-control-request-method');
       if (acrm === null) {

@@ -1,15 +1,134 @@
-// The panel's root component. A placeholder until the capture layer exists; it already takes tabId as a prop.
+// The panel's root: one tab's requests from the transport, the list, the details of the selected one, and the
+// export. Everything arrives through props; main.tsx is the only place that knows about the browser.
+import { useComputed, useSignal } from '@preact/signals';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { createDerivations } from './derive.ts';
+import { DetailView } from './detail/DetailView.tsx';
+import { reportFile } from './export.ts';
+import type { PanelHost } from './host.ts';
+import { filterRows } from './list/filter.ts';
+import { RequestList } from './list/RequestList.tsx';
+import { connectStore, type Connection, type PanelTransport } from './store.ts';
+import { Toolbar } from './Toolbar.tsx';
+
 export interface AppProps {
-  /** The inspected tab, or null when the panel could not tell (bad `?tabId=`, no DevTools). */
-  tabId: number | null;
+  transport: PanelTransport;
+  tabId: number;
+  host: PanelHost;
 }
 
-export function App({ tabId }: AppProps) {
+/** Shown instead of <App> when the panel cannot tell which tab to show (a bad `?tabId=`, no DevTools). */
+export function NoTab() {
   return (
-    <main data-testid="corsight-panel">
-      <h1>Corsight</h1>
-      <p data-testid="panel-status">Corsight: capture arrives with the extension issue.</p>
-      <p data-testid="panel-tab">{tabId === null ? 'No inspected tab.' : `Inspected tab: ${tabId}`}</p>
+    <main class="panel" data-testid="corsight-panel">
+      <p class="empty" data-testid="panel-tab">
+        No inspected tab.
+      </p>
+    </main>
+  );
+}
+
+const CONNECTION_TEXT: Record<Connection, string> = {
+  connecting: 'Connecting…',
+  live: 'Recording',
+  'version-mismatch': 'This panel and the background are different versions of Corsight: reload the extension.',
+};
+
+function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+export function App({ transport, tabId, host }: AppProps) {
+  const store = useMemo(() => connectStore(transport, tabId), [transport, tabId]);
+  useEffect(() => store.dispose, [store]);
+  const derivations = useMemo(createDerivations, [store]);
+
+  const filterText = useSignal('');
+  const blockedOnly = useSignal(false);
+  const includeSecrets = useSignal(false);
+  const selectedId = useSignal<string | null>(null);
+  const detailOpen = useSignal(false);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const rows = useComputed(() => derivations.rows(store.state.value.records));
+  const shown = useComputed(() => filterRows(rows.value, { text: filterText.value, blockedOnly: blockedOnly.value }));
+  const blocked = useComputed(() => rows.value.reduce((n, r) => n + (r.judgement.verdict === 'blocked' ? 1 : 0), 0));
+  const opened = useComputed(() =>
+    detailOpen.value ? (rows.value.find((r) => r.record.id === selectedId.value) ?? null) : null,
+  );
+
+  const state = store.state.value;
+  const closeDetail = (): void => {
+    detailOpen.value = false;
+    gridRef.current?.focus();
+  };
+  const onKeyDown = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && detailOpen.value) {
+      e.preventDefault();
+      closeDetail();
+    }
+  };
+  const onExport = (): void => {
+    const file = reportFile(state, rows.value, derivations, host, includeSecrets.value);
+    host.saveFile(file.name, file.text);
+  };
+  const filtered = filterText.value.trim() !== '' || blockedOnly.value;
+  const openRow = opened.value;
+
+  return (
+    <main class="panel" data-testid="corsight-panel" onKeyDown={onKeyDown}>
+      <Toolbar
+        filterText={filterText}
+        blockedOnly={blockedOnly}
+        includeSecrets={includeSecrets}
+        preserveLog={state.preserveLog}
+        onPreserveLog={store.setPreserveLog}
+        onClear={store.clear}
+        onExport={onExport}
+      />
+      <div class={openRow ? 'split open' : 'split'}>
+        <RequestList
+          rows={shown.value}
+          selectedId={selectedId.value}
+          reason={(row) => derivations.diagnosis(row).summary}
+          onSelect={(id) => (selectedId.value = id)}
+          onOpen={(id) => {
+            selectedId.value = id;
+            detailOpen.value = true;
+          }}
+          compact={openRow !== null}
+          emptyText={
+            filtered && rows.value.length > 0
+              ? 'No request matches the filter.'
+              : 'No cross-origin requests yet. Requests the page makes from now on appear here.'
+          }
+          gridRef={gridRef}
+          scrollRef={scrollRef}
+        />
+        {openRow && (
+          <DetailView record={openRow.record} diagnosis={derivations.diagnosis(openRow)} onClose={closeDetail} copyText={host.copyText} />
+        )}
+      </div>
+      <footer class="status-bar">
+        <span data-testid="request-count">
+          {filtered ? `${shown.value.length.toLocaleString('en-US')} / ` : ''}
+          {plural(rows.value.length, 'request', 'requests')}
+        </span>
+        <span class={blocked.value > 0 ? 'blocked-count has-blocked' : 'blocked-count'} data-testid="blocked-count">
+          {blocked.value.toLocaleString('en-US')} blocked
+        </span>
+        {state.dropped > 0 && (
+          <span class="dropped" data-testid="dropped-count">
+            {plural(state.dropped, 'older request', 'older requests')} dropped
+          </span>
+        )}
+        <span class="spacer" />
+        <span data-testid="panel-status" role="status">
+          {CONNECTION_TEXT[state.connection]}
+        </span>
+        <span data-testid="panel-tab">Inspected tab: {tabId}</span>
+      </footer>
     </main>
   );
 }

@@ -1,10 +1,12 @@
 // The one gateway to extension APIs: the only importer of webextension-polyfill, plus feature flags per browser.
-import browser from 'webextension-polyfill';
+import browser, { type Runtime } from 'webextension-polyfill';
 
 // Everything else imports `browser` from here, so replacing the polyfill (archived upstream, see
 // docs/architecture-anchors.md, finding 7) by native `chrome.*`/`browser.*` later touches one file.
 export { browser };
 export type { Browser } from 'webextension-polyfill';
+/** A runtime port (the panel ↔ background connection). */
+export type Port = Runtime.Port;
 
 /** webRequest's extraInfoSpec enums as Chromium exposes them at run time (absent from the polyfill's typings). */
 interface ExtraInfoSpecEnums {

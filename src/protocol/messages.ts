@@ -38,7 +38,10 @@ export type PanelMessage =
 export type BackgroundMessage =
   /** The whole tab, sent after every subscribe (so a reconnect after a worker restart is a full refresh). */
   | { type: 'snapshot'; version: number; snapshot: TabSnapshot }
-  /** New or changed exchanges (batched), plus the current dropped count. */
+  /** New or changed exchanges (batched), plus the current dropped count. When `dropped` grew by k since the last
+   *  snapshot/upsert, the tab's k oldest exchanges (by startedAt, equal starts in arrival order) left the list to
+   *  respect the bound: apply the batch, then remove that many from the start. A batch may hold an exchange that
+   *  this same eviction removes (it arrived older than everything kept). */
   | { type: 'upsert'; tabId: number; exchanges: ExchangeRecord[]; dropped: number }
   /** The tab's list was emptied: navigation without "Preserve log", or the user's Clear. */
   | { type: 'reset'; tabId: number; url: string | null; dropped: number; preserveLog: boolean }

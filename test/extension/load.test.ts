@@ -21,7 +21,8 @@ declare const chrome: {
   tabs: { query(query: object): Promise<{ id?: number }[]> };
 };
 
-const STATUS_TEXT = 'Corsight: capture arrives with the extension issue.';
+// The panel's connection status once the background answered its subscribe with a snapshot.
+const STATUS_TEXT = 'Recording';
 
 for (const dir of [chromeDir, firefoxDir]) {
   if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`${dir} is not built: run \`npm run build\` first`);

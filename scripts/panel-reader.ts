@@ -1,0 +1,194 @@
+// Reads what the Corsight panel shows (its request rows, from the DOM) and what the background holds (a protocol
+// snapshot): npm start prints the first, the e2e tests compare both with the engine.
+import type { Page } from 'playwright-core';
+import { diagnose } from '../src/core/diagnose.ts';
+import { isBackgroundMessage, PANEL_PORT_NAME, PROTOCOL_VERSION, type TabSnapshot } from '../src/protocol/messages.ts';
+
+/** One row of the panel's request list, as text. */
+export interface PanelRow {
+  /** `data-verdict` of the row: an engine Verdict. */
+  verdict: string;
+  /** The verdict in words, as the Verdict column shows it. */
+  label: string;
+  method: string;
+  /** Full URL of the initial request (the Name cell's tooltip). */
+  url: string;
+  reason: string;
+}
+
+/** Anything that evaluates a function in the panel document: a Playwright page or frame, a puppeteer frame. */
+export interface PanelDocument {
+  evaluate<R>(fn: () => R): Promise<R>;
+}
+
+/** The rows the panel document shows now. */
+export function readPanelRows(panel: PanelDocument): Promise<PanelRow[]> {
+  return panel.evaluate(collectPanelRows);
+}
+
+/**
+ * Runs inside the panel document (self-contained: it is serialized into the page). Cells are found through the
+ * grid's column headers, the same structure a screen reader uses, so the reader does not depend on class names.
+ * The list is virtual: only rows in view exist, so callers size the view to hold the rows they expect.
+ */
+function collectPanelRows(): PanelRow[] {
+  const headers = [...document.querySelectorAll('[data-testid="request-list"] [role="columnheader"]')].map(
+    (h) => h.getAttribute('aria-label') ?? h.textContent ?? '',
+  );
+  // No named inner functions: tsx and vitest may wrap them in a `__name` helper that does not exist in the page.
+  const [method = -1, url = -1, verdict = -1, reason = -1] = ['Method', 'Name', 'Verdict', 'Reason'].map((name) => headers.indexOf(name));
+  return [...document.querySelectorAll('[data-testid="request-row"]')].map((row) => {
+    const cells = [...row.querySelectorAll('[role="gridcell"]')];
+    return {
+      verdict: row.getAttribute('data-verdict') ?? '',
+      label: cells[verdict]?.textContent ?? '',
+      method: cells[method]?.textContent ?? '',
+      url: cells[url]?.getAttribute('title') ?? '',
+      reason: cells[reason]?.textContent ?? '',
+    };
+  });
+}
+
+/**
+ * Waits until `read` gives `expected` rows, none of them pending, and the same rows for two more polls (a late
+ * upsert can still change a row that looked final). Returns them in list order.
+ */
+export async function settledRows(read: () => Promise<PanelRow[]>, expected: number, timeoutMs = 15_000): Promise<PanelRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  let previous = '';
+  let stableFor = 0;
+  for (;;) {
+    const rows = await read();
+    const text = JSON.stringify(rows);
+    const done = rows.length >= expected && rows.every((r) => r.verdict !== 'pending');
+    stableFor = done && text === previous ? stableFor + 1 : 0;
+    if (stableFor >= 2) return rows;
+    if (Date.now() > deadline) {
+      const pending = rows.filter((r) => r.verdict === 'pending').length;
+      throw new Error(`the rows did not settle in ${timeoutMs} ms: ${rows.length} of ${expected} rows, ${pending} pending`);
+    }
+    previous = text;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** What the detail view of one row adds to the list: the status a CORS error hides, and security findings. */
+export interface PanelDetail {
+  url: string;
+  summary: string;
+  /** The status in the "The server answered N" callout, or null when there is none. */
+  hiddenStatus: number | null;
+  findings: Array<{ severity: string; message: string }>;
+  /** Highlights: the number of failing checks, and the text of each offending (or missing) header or status. */
+  failingChecks: number;
+  offending: string[];
+}
+
+/**
+ * Opens row `index` (showing `row`) in the detail view (a click, as a user would) and reads it. The detail stays open: clicking the next
+ * row replaces it, which is much faster than closing it in between.
+ */
+export async function readRowDetail(panel: Page, index: number, row: PanelRow): Promise<PanelDetail> {
+  await panel.getByTestId('request-row').nth(index).click();
+  const detail = panel.getByTestId('detail');
+  await detail.filter({ hasText: row.url }).waitFor();
+  const read = await detail.evaluate((el) => ({
+    url: el.querySelector('.detail-url')?.textContent ?? '',
+    summary: el.querySelector('[data-testid="detail-summary"]')?.textContent ?? '',
+    hidden: el.querySelector('[data-testid="hidden-status"] strong')?.textContent ?? null,
+    findings: [...el.querySelectorAll('[data-testid="finding"]')].map((f) => {
+      const severity = f.querySelector('.tag')?.textContent ?? '';
+      return { severity, message: (f.textContent ?? '').slice(severity.length).trim() };
+    }),
+    failingChecks: el.querySelectorAll('[data-testid="check-row"][data-ok="false"]').length,
+    offending: [...el.querySelectorAll('[data-offending="true"]')].map((r) => r.textContent ?? ''),
+  }));
+  const { hidden, ...rest } = read;
+  return { ...rest, hiddenStatus: hidden === null ? null : Number(hidden) };
+}
+
+/** The chrome.* members the snapshot request uses inside an extension page (no @types/chrome here). */
+declare const chrome: {
+  runtime: {
+    connect(info: { name: string }): {
+      postMessage(message: unknown): void;
+      disconnect(): void;
+      onMessage: { addListener(listener: (message: unknown) => void): void };
+    };
+  };
+};
+
+interface SnapshotRequest {
+  name: string;
+  version: number;
+  tabId: number;
+}
+
+/** An extension page or frame that evaluates a function with one argument (Playwright and puppeteer alike). */
+export interface ExtensionDocument {
+  evaluate(fn: (request: SnapshotRequest) => Promise<unknown>, request: SnapshotRequest): Promise<unknown>;
+}
+
+/**
+ * The background's snapshot of one tab, asked for over the panel protocol from an extension page (the panel as a
+ * tab, or its frame inside DevTools): what any panel receives on connecting.
+ */
+export async function readSnapshot(extensionPage: ExtensionDocument, tabId: number): Promise<TabSnapshot> {
+  const message = await extensionPage.evaluate(
+    ({ name, version, tabId }) =>
+      new Promise<unknown>((resolve, reject) => {
+        const port = chrome.runtime.connect({ name });
+        const timer = setTimeout(() => {
+          port.disconnect();
+          reject(new Error('the background sent no snapshot within 5 s'));
+        }, 5000);
+        port.onMessage.addListener((m) => {
+          const type = (m as { type?: unknown }).type;
+          if (type !== 'snapshot' && type !== 'version-mismatch') return;
+          clearTimeout(timer);
+          port.disconnect();
+          resolve(m);
+        });
+        port.postMessage({ type: 'subscribe', version, tabId });
+      }),
+    { name: PANEL_PORT_NAME, version: PROTOCOL_VERSION, tabId },
+  );
+  if (!isBackgroundMessage(message)) throw new Error(`not a background message: ${JSON.stringify(message).slice(0, 200)}`);
+  if (message.type === 'version-mismatch') throw new Error(`protocol version mismatch: background expects ${message.expected}`);
+  if (message.type !== 'snapshot') throw new Error(`expected a snapshot, got ${message.type}`);
+  return message.snapshot;
+}
+
+/** A list row together with what its detail view adds. */
+export interface DetailedRow extends PanelRow, Pick<PanelDetail, 'hiddenStatus' | 'findings'> {}
+
+/** Every row with its detail view, read by opening each in turn. */
+export async function readDetailedRows(panel: Page, rows: readonly PanelRow[]): Promise<DetailedRow[]> {
+  const out: DetailedRow[] = [];
+  for (const [i, row] of rows.entries()) {
+    const { hiddenStatus, findings } = await readRowDetail(panel, i, row);
+    out.push({ ...row, hiddenStatus, findings });
+  }
+  if (rows.length > 0) await panel.getByTestId('close-detail').click();
+  return out;
+}
+
+/** The rows a panel derives from a snapshot, computed in Node with the same engine: the fallback when no panel DOM
+ *  can be read, and the expectation the e2e tests hold the panel to. */
+export function rowsFromSnapshot(snapshot: TabSnapshot): DetailedRow[] {
+  return [...snapshot.exchanges]
+    .sort((a, b) => a.startedAt - b.startedAt)
+    .map((record) => {
+      const d = diagnose(record.exchange);
+      const first = record.exchange.hops[0];
+      return {
+        verdict: d.verdict,
+        label: d.verdict,
+        method: first?.method ?? '',
+        url: first?.url ?? '',
+        reason: d.summary,
+        hiddenStatus: d.hiddenStatus,
+        findings: d.findings.map((f) => ({ severity: f.severity, message: f.message })),
+      };
+    });
+}

@@ -1,0 +1,146 @@
+// The request list: a virtual grid like the Network panel's. Arrow keys, Home/End and Page keys move the
+// selection; Enter opens the details. Only rows in view are rendered, so 10,000 requests scroll as fast as 10.
+import type { RefObject } from 'preact';
+import type { Row } from '../derive.ts';
+import { clockTime, urlParts, visible } from '../format.ts';
+import { VERDICT_LOOK } from '../verdict.ts';
+import { useVirtualRows } from './use-virtual-rows.ts';
+
+/** One text line at 12px with the Network panel's row padding. */
+export const ROW_HEIGHT = 21;
+
+export interface RequestListProps {
+  rows: readonly Row[];
+  selectedId: string | null;
+  /** The sentence for a row; asked only for rows in view (it needs the full diagnosis). */
+  reason(row: Row): string;
+  onSelect(id: string): void;
+  onOpen(id: string): void;
+  /** True while the detail pane takes most of the width: only the identifying columns stay. */
+  compact: boolean;
+  emptyText: string;
+  /** The focusable grid, so the panel can return focus to it when the details close. */
+  gridRef: RefObject<HTMLDivElement | null>;
+  scrollRef: RefObject<HTMLDivElement | null>;
+}
+
+/** DOM id of a row for aria-activedescendant; request ids are browser-made, but keep them inert anyway. */
+export function rowDomId(id: string): string {
+  return `request-${id.replace(/[^\w-]/g, '_')}`;
+}
+
+const COLUMNS = ['', 'Method', 'Name', 'Type', 'Verdict', 'Reason', 'Started'] as const;
+
+export function RequestList(props: RequestListProps) {
+  const { rows, selectedId, reason, onSelect, onOpen, compact, emptyText, gridRef, scrollRef } = props;
+  const virtualizer = useVirtualRows(rows.length, ROW_HEIGHT, () => scrollRef.current);
+
+  const onKeyDown = (e: KeyboardEvent): void => {
+    if (e.key === 'Enter') {
+      if (selectedId !== null) onOpen(selectedId);
+      e.preventDefault();
+      return;
+    }
+    const current = rows.findIndex((r) => r.record.id === selectedId);
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: current === -1 ? 0 : current + 1,
+      ArrowUp: current === -1 ? 0 : current - 1,
+      Home: 0,
+      End: rows.length - 1,
+      PageDown: current + page,
+      PageUp: current - page,
+    };
+    const target = moves[e.key];
+    if (target === undefined) return;
+    e.preventDefault();
+    if (rows.length === 0) return;
+    const index = Math.min(Math.max(target, 0), rows.length - 1);
+    onSelect(rows[index]!.record.id);
+    virtualizer.scrollToIndex(index, { align: 'auto' });
+  };
+
+  const selectedShown = selectedId !== null && rows.some((r) => r.record.id === selectedId);
+  return (
+    <div
+      ref={gridRef}
+      role="grid"
+      aria-label="Cross-origin requests"
+      aria-rowcount={rows.length + 1}
+      aria-activedescendant={selectedShown ? rowDomId(selectedId) : undefined}
+      tabIndex={0}
+      class={compact ? 'list compact' : 'list'}
+      data-testid="request-list"
+      onKeyDown={onKeyDown}
+    >
+      <div role="rowgroup" class="list-head">
+        <div role="row" aria-rowindex={1} class="row">
+          {COLUMNS.map((name, i) => (
+            <span key={i} role="columnheader" class={`cell c${i}`} aria-label={name || 'Status'}>
+              {name}
+            </span>
+          ))}
+        </div>
+      </div>
+      <div ref={scrollRef} role="rowgroup" class="list-body" data-testid="request-list-body">
+        {rows.length === 0 ? (
+          <p class="empty" data-testid="list-empty">
+            {emptyText}
+          </p>
+        ) : (
+          <div class="list-spacer" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index]!;
+              const { record, judgement } = row;
+              const first = record.exchange.hops[0];
+              const { host, path } = urlParts(first?.url ?? '');
+              const look = VERDICT_LOOK[judgement.verdict];
+              const selected = record.id === selectedId;
+              return (
+                <div
+                  key={record.id}
+                  id={rowDomId(record.id)}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  aria-selected={selected}
+                  // Stripes by index, not :nth-child: virtual rows are reused in any DOM order.
+                  class={`row v-${judgement.verdict}${item.index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}`}
+                  style={{ transform: `translateY(${item.start}px)` }}
+                  data-testid="request-row"
+                  data-verdict={judgement.verdict}
+                  onClick={() => {
+                    onSelect(record.id);
+                    onOpen(record.id);
+                  }}
+                >
+                  <span role="gridcell" class="cell c0 status-icon" aria-label={look.label}>
+                    <span aria-hidden="true">{look.icon}</span>
+                  </span>
+                  <span role="gridcell" class="cell c1">
+                    {visible(first?.method ?? '')}
+                  </span>
+                  <span role="gridcell" class="cell c2" title={first?.url}>
+                    <span class="host">{visible(host)}</span>
+                    {visible(path)}
+                  </span>
+                  <span role="gridcell" class="cell c3">
+                    {record.exchange.type}
+                  </span>
+                  <span role="gridcell" class="cell c4">
+                    {look.label}
+                  </span>
+                  <span role="gridcell" class="cell c5" data-testid="row-reason">
+                    {visible(reason(row))}
+                  </span>
+                  <span role="gridcell" class="cell c6">
+                    {clockTime(record.startedAt)}
+                  </span>
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
