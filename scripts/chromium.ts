@@ -20,6 +20,12 @@ export const NO_NETWORK_ARGS = [
   '--disable-sync',
 ];
 
+/** Flags that load one unpacked extension in a quiet, offline Chromium. Launch with
+ *  `ignoreDefaultArgs: ['--disable-extensions']`: Playwright's default flag would win over --load-extension. */
+export function extensionArgs(extensionDir: string): string[] {
+  return [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, ...NO_NETWORK_ARGS];
+}
+
 /** The chrome.* members that callbacks evaluated in the extension's service worker use (no @types/chrome here). */
 declare const chrome: {
   tabs: { query(query: object): Promise<Array<{ id?: number; url?: string }>> };

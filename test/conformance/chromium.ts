@@ -1,4 +1,5 @@
 // Records the conformance corpus in real Chromium: webRequest events from the recorder extension, oracle from CDP.
+import { extensionArgs } from '../../scripts/chromium.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,15 +90,7 @@ export async function recordChromium(
       // Playwright passes --disable-extensions by default, which would keep the recorder out.
       ignoreDefaultArgs: ['--disable-extensions'],
       args: [
-        `--disable-extensions-except=${extDir}`,
-        `--load-extension=${extDir}`,
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
+        ...extensionArgs(extDir),
         // Only for a corpus with an insecure page (Local Network Access): the non-secure origin on loopback.
         ...(needsInsecureHost(scenarios) ? [`--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`] : []),
       ],

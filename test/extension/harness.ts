@@ -1,6 +1,7 @@
 // Shared pieces of the capture tests: a page origin and an API origin on loopback, Chromium with dist/chrome, Firefox
 // ESR with dist/firefox, and a reader that asks the background for a tab's snapshot through the panel protocol, as a
 // panel would.
+import { extensionArgs } from '../../scripts/chromium.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -122,15 +123,7 @@ export async function launchChromium(): Promise<ChromiumWithExtension> {
     // Playwright passes --disable-extensions by default, which would win over --load-extension.
     ignoreDefaultArgs: ['--disable-extensions'],
     args: [
-      `--disable-extensions-except=${chromeDir}`,
-      `--load-extension=${chromeDir}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...extensionArgs(chromeDir),
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));

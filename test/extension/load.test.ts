@@ -1,4 +1,5 @@
 // Loads the built extension (npm run build) into Chromium and Firefox ESR: background starts, panel renders, lint is clean.
+import { extensionArgs } from '../../scripts/chromium.ts';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -72,15 +73,7 @@ describe('Chromium loads dist/chrome', () => {
       // Playwright passes --disable-extensions by default, which would win over --load-extension.
       ignoreDefaultArgs: ['--disable-extensions'],
       args: [
-        `--disable-extensions-except=${chromeDir}`,
-        `--load-extension=${chromeDir}`,
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
+        ...extensionArgs(chromeDir),
         // For the real-panel test: DevTools opens with every tab; a second client (puppeteer) reaches it over CDP.
         '--auto-open-devtools-for-tabs',
         `--remote-debugging-port=${debuggingPort}`,
