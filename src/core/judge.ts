@@ -87,8 +87,8 @@ interface LnaRefusal {
  *  a simple request refused after its headers but before any response can only be a targetAddressSpace mismatch
  *  (measured on Chromium 156 with --ip-address-space-overrides). */
 function localNetworkRefusal(ex: ObservedExchange, end: EndClass, mine: Decision<string>): LnaRefusal | null {
-  const page = ex.origin ?? 'null';
-  const gated: CorsError = isPotentiallyTrustworthy(page) ? 'LocalNetworkAccessPermissionDenied' : 'InsecureLocalNetwork';
+  if (end !== 'lna-blocked' && (ex.browser !== 'chrome' || end !== 'cors-failure' || mine.blocked !== null)) return null;
+  const gated: CorsError = isPotentiallyTrustworthy(ex.origin ?? 'null') ? 'LocalNetworkAccessPermissionDenied' : 'InsecureLocalNetwork';
   const target = ex.hops[ex.hops.length - 1];
   const refusal = (code: CorsError, note: string): LnaRefusal => ({
     chrome: { blocked: true, failure: { code, parameter: '', hop: ex.hops.length - 1, stage: 'request' }, note },
