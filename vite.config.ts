@@ -169,7 +169,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          // The demo gallery through dist/chrome in real Chromium: the panel as a tab and inside DevTools, hostile
+          // The demo gallery through the built extension: Chromium (panel as a tab and inside DevTools), Firefox ESR (the
+          // full-tab panel against Firefox's console reasons), hostile
           // headers, the export. One browser at a time: two cores, and each file launches its own.
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',

@@ -1,10 +1,11 @@
-// `npm start`: builds, starts the demo, and opens Chromium with Corsight and DevTools on its panel; without a display
-// it sends the whole gallery headless, prints what the panel shows for each request, and exits.
+// `npm start`: builds, starts the demo, and opens Chromium (or, with --browser firefox, Firefox ESR) with Corsight and
+// DevTools on its panel; without a display it sends the whole gallery headless, prints what the panel shows for each
+// request, and exits.
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import { clickRunAll } from '../demo/drive.ts';
+import { clickRunAll, clickRunAllPuppeteer } from '../demo/drive.ts';
 import { RUN_ALL } from '../demo/gallery.ts';
-import { DEFAULT_PORT } from '../demo/server.ts';
+import { DEFAULT_PORT, startDemo, type RunningDemo } from '../demo/server.ts';
 import { visible } from '../src/panel/format.ts';
 import { buildAll } from './build.ts';
 import {
@@ -16,25 +17,30 @@ import {
   type LaunchedChromium,
 } from './chromium.ts';
 import { openDemoSession, type DemoSession } from './demo-session.ts';
-import { readDetailedRows, readPanelRows, settledRows, type DetailedRow } from './panel-reader.ts';
+import { assertFirefox, FirefoxNotFoundError, firefoxPath, launchFirefox, type LaunchedFirefox } from './firefox.ts';
+import { readDetailedRows, readPanelRows, settledRows, type DetailedRow, type PanelRow } from './panel-reader.ts';
 
 const USAGE = `Usage: npm start -- [options]
 
 Builds Corsight, starts the demo gallery (page http://localhost:<port>, API http://127.0.0.1:<port+1>) and opens
-Chromium with Corsight loaded and DevTools open on the Corsight panel.
+Chromium with Corsight loaded and DevTools open on the Corsight panel (Firefox ESR with --browser firefox: open the
+toolbox with F12 and choose Corsight).
 Without a display (no DISPLAY) it runs headless: sends every demo request, prints what the panel shows, and exits.
 
 Options:
   --port <n>        demo page port (default ${DEFAULT_PORT}; the demo also uses n+1 and n+2)
   --chrome <path>   Chromium binary (default: $CHROME_PATH, else /usr/bin/chromium)
+  --firefox <path>  Firefox binary for --browser firefox (default: $FIREFOX_PATH, else /usr/bin/firefox-esr)
   --browser <name>  chrome (default) or firefox
   --headless        run headless even with a display
   --keep            keep the browser and the demo running until Ctrl-C (also headless)
   -h, --help        this text`;
 
 interface Options {
+  browser: 'chrome' | 'firefox';
   port: number;
-  chrome: string;
+  /** The binary of the chosen browser. */
+  executable: string;
   headless: boolean;
   keep: boolean;
 }
@@ -51,6 +57,7 @@ function parseOptions(): Options {
       options: {
         port: { type: 'string' },
         chrome: { type: 'string' },
+        firefox: { type: 'string' },
         browser: { type: 'string', default: 'chrome' },
         headless: { type: 'boolean', default: false },
         keep: { type: 'boolean', default: false },
@@ -64,18 +71,15 @@ function parseOptions(): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  if (values.browser === 'firefox') {
-    fail('Firefox support for npm start arrives with the Firefox issue. Until then: npm run build, load\n' +
-      'dist/firefox/manifest.json in about:debugging#/runtime/this-firefox (Load Temporary Add-on), and run\n' +
-      '`npm run demo` for the demo gallery on http://localhost:5173/.');
-  }
-  if (values.browser !== 'chrome' && values.browser !== 'chromium') fail(`--browser must be chrome or firefox, not "${values.browser}"`, 2);
+  const browser = values.browser === 'firefox' ? 'firefox' : values.browser === 'chrome' || values.browser === 'chromium' ? 'chrome' : null;
+  if (browser === null) fail(`--browser must be chrome or firefox, not "${values.browser}"`, 2);
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   // The demo needs port, port + 1 and port + 2.
   if (!Number.isInteger(port) || port < 1 || port > 65533) fail(`--port must be a port number up to 65533, not "${values.port}"`, 2);
   return {
+    browser,
     port,
-    chrome: chromePath(values.chrome),
+    executable: browser === 'firefox' ? firefoxPath(values.firefox) : chromePath(values.chrome),
     headless: values.headless || !process.env.DISPLAY,
     keep: values.keep,
   };
@@ -96,8 +100,11 @@ function firstSentence(text: string): string {
   return end === -1 ? text : text.slice(0, end + 1);
 }
 
+/** A list row, with what its detail view adds when that was read (the Firefox run reads the list only). */
+type PrintedRow = PanelRow & Partial<Pick<DetailedRow, 'hiddenStatus' | 'findings'>>;
+
 /** One line per request, blocked ones first (each group in the order the page sent them). */
-function formatRows(rows: readonly DetailedRow[], apiOrigin: string): string[] {
+function formatRows(rows: readonly PrintedRow[], apiOrigin: string): string[] {
   const ordered = [...rows.filter((r) => r.verdict === 'blocked'), ...rows.filter((r) => r.verdict !== 'blocked')];
   const where = (url: string): string => (url.startsWith(`${apiOrigin}/`) ? url.slice(apiOrigin.length) : url);
   const widths = {
@@ -115,8 +122,8 @@ function formatRows(rows: readonly DetailedRow[], apiOrigin: string): string[] {
       visible(r.reason),
     ];
     // What the detail view adds that matters at a glance: the real status and security findings.
-    if (r.hiddenStatus !== null) cells.push(paint('1', `(the server answered ${r.hiddenStatus})`));
-    for (const f of r.findings) cells.push(paint('33', `${f.severity}: ${visible(firstSentence(f.message))}`));
+    if (r.hiddenStatus !== null && r.hiddenStatus !== undefined) cells.push(paint('1', `(the server answered ${r.hiddenStatus})`));
+    for (const f of r.findings ?? []) cells.push(paint('33', `${f.severity}: ${visible(firstSentence(f.message))}`));
     return cells.join('  ');
   });
 }
@@ -132,8 +139,9 @@ function untilStopped(launched: LaunchedChromium): Promise<void> {
 
 async function main(): Promise<void> {
   const options = parseOptions();
+  if (options.browser === 'firefox') return mainFirefox(options);
   try {
-    assertChrome(options.chrome);
+    assertChrome(options.executable);
   } catch (err) {
     if (err instanceof ChromeNotFoundError) fail(err.message);
     throw err;
@@ -149,7 +157,7 @@ async function main(): Promise<void> {
   try {
     session = await openDemoSession({
       port: options.port,
-      executablePath: options.chrome,
+      executablePath: options.executable,
       headless: options.headless,
       devtools: true,
       // Wide enough that DevTools docked at the bottom shows the Corsight tab without the "»" overflow.
@@ -189,6 +197,82 @@ async function main(): Promise<void> {
     }
   } finally {
     await session?.close();
+  }
+}
+
+/** Resolves on Ctrl-C or when the user closes Firefox. */
+function untilFirefoxStopped(launched: LaunchedFirefox): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+    launched.browser.once('disconnected', () => resolve());
+  });
+}
+
+/**
+ * npm start -- --browser firefox: the demo and Firefox ESR with dist/firefox installed (puppeteer-core over WebDriver
+ * BiDi, as the Firefox tests do). Headless, the panel is read as the full-tab view: BiDi may load moz-extension://
+ * pages once Firefox runs with --remote-allow-system-access (browser-facts §10a); a user gets the same view from the
+ * panel's own "open in a tab".
+ */
+async function mainFirefox(options: Options): Promise<void> {
+  try {
+    assertFirefox(options.executable);
+  } catch (err) {
+    if (err instanceof FirefoxNotFoundError) fail(err.message);
+    throw err;
+  }
+  await buildAll(['firefox']);
+
+  let demo: RunningDemo | null = null;
+  let launched: LaunchedFirefox | null = null;
+  const close = async (): Promise<void> => {
+    await launched?.close();
+    await demo?.close();
+  };
+  // A Ctrl-C before the run finished must not leave Firefox, a temp profile or a listening port behind.
+  const interrupted = (): void => {
+    void close().then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  try {
+    demo = await startDemo({ port: options.port });
+    const firefox = await launchFirefox({ executablePath: options.executable, headless: options.headless });
+    launched = firefox;
+    const { page } = firefox;
+    await page.goto(`${demo.pageOrigin}/`);
+    console.log(`demo page ${demo.pageOrigin}/  ·  API ${demo.apiOrigin}  ·  third origin ${demo.thirdOrigin}`);
+
+    if (options.headless) {
+      const started = performance.now();
+      await clickRunAllPuppeteer(page);
+      // 1920×1080 holds every gallery row, as in the Chromium run: the list only renders rows in view.
+      const size = { width: 1920, height: 1080 };
+      // Any extension page can ask tabs.query for the demo tab's id; the panel then opens on that tab.
+      const lookup = await firefox.openExtensionTab('panel.html', size);
+      const tabId = await firefox.tabIdOf(lookup, page.url());
+      const panel = await firefox.openExtensionTab(`panel.html?tabId=${tabId}`, size);
+      const rows = await settledRows(() => readPanelRows(firefox.panelDocument(panel)), RUN_ALL.length);
+      const blocked = rows.filter((r) => r.verdict === 'blocked').length;
+      console.log(
+        `\nWhat the Corsight panel shows in Firefox for ${page.url()} (tab ${tabId}): ${rows.length} requests, ` +
+          `${blocked} blocked (${Math.round(performance.now() - started)} ms). The list only: open a row in the ` +
+          'panel for the status a CORS error hides and the security findings.\n',
+      );
+      for (const line of formatRows(rows, demo.apiOrigin)) console.log(line);
+    }
+    if (!options.headless || options.keep) {
+      console.log(
+        options.headless
+          ? '\nFirefox keeps running headless. Ctrl-C stops it.'
+          : '\nFirefox is open on the demo gallery with Corsight installed. Open the toolbox (F12), choose the Corsight ' +
+              'panel, then press "Run all" or a card\'s Send button. Ctrl-C here (or closing Firefox) stops everything.',
+      );
+      process.off('SIGINT', interrupted);
+      await untilFirefoxStopped(firefox);
+    }
+  } finally {
+    await close();
   }
 }
 

@@ -83,7 +83,9 @@ function sentence(browser: BrowserName, ev: Decision<string>, chain: Chain): str
     browser === 'chrome'
       ? describeChromeError(f.code as CorsError, f.parameter, origin)
       : describeFirefoxReason(f.code as FirefoxReason, f.parameter, origin);
-  return prefix + text;
+  // Firefox uses the same key for a preflight and an actual response; say which one it was.
+  const where = browser === 'firefox' && f.stage === 'preflight' ? text.replace(/^The response\b/, 'The preflight response') : text;
+  return prefix + where;
 }
 
 function verdictOf(ev: Decision<string>): Verdict {

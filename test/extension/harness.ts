@@ -219,12 +219,16 @@ export async function warmUp(fetchUrl: (url: string) => Promise<string>, snapsho
 }
 
 /** The parts of puppeteer's internal BiDi connection used here (public in practice, missing from the typings). */
-interface BidiConnection {
+export interface BidiConnection {
   send(method: string, params: object): Promise<{ result: unknown }>;
+  on(event: string, handler: (params: never) => void): unknown;
+  off(event: string, handler: (params: never) => void): unknown;
 }
 
 export interface FirefoxWithExtension {
   browser: PuppeteerBrowser;
+  /** The raw BiDi connection, for events and commands puppeteer does not wrap (log.entryAdded, downloads). */
+  bidi: BidiConnection;
   addonId: string;
   /** Evaluates `expression` (a string, or a promise of one) in a browsing context and returns that string. */
   evaluate(context: string, expression: string): Promise<string>;
@@ -266,6 +270,7 @@ export async function launchFirefox(prefs: Record<string, unknown> = {}): Promis
 
   return {
     browser,
+    bidi,
     addonId,
     evaluate,
     backgroundState: () => evaluate(chromeContext, `String(${policy}.extension.backgroundState)`),
