@@ -86,21 +86,25 @@ export function compareRecording(rec: ConformanceRecording): Row[] {
       }
       const d = diagnose(exchanges[0]!.exchange);
       const primary = engineAnswer(rec.browser, d, 'primary');
-      let agreement: Agreement = 'disagree';
-      if (exchanges.length === 1 && sameAnswer(browser, primary)) agreement = 'agree';
-      else if (exchanges.length === 1 && d.ifCredentialed && sameAnswer(browser, engineAnswer(rec.browser, d, 'credentialed'))) {
-        agreement = 'agree-ambiguous';
-      } else if (exchanges.length === 1 && d.alternatives.some((a) => sameAnswer(browser, { verdict: a.verdict, reason: a.reason, parameter: a.parameter }))) {
-        agreement = 'agree-ambiguous';
-      }
-      const detail =
-        exchanges.length !== 1
-          ? `correlator built ${exchanges.length} exchanges`
-          : `browser ${fmt(browser)} / engine ${fmt(primary)}${d.ifCredentialed ? ` (with credentials: ${fmt(engineAnswer(rec.browser, d, 'credentialed'))})` : ''}${d.alternatives.length ? ` (or: ${d.alternatives.map((a) => `${a.reason} ${JSON.stringify(a.parameter)}`).join(', ')})` : ''}`;
+      const one = exchanges.length === 1 ? agreementOf(rec.browser, browser, d) : null;
+      const agreement: Agreement = one?.agreement ?? 'disagree';
+      const detail = one?.detail ?? `correlator built ${exchanges.length} exchanges`;
       rows.push({ id: s.id, fetch: i, browser, engine: primary, agreement, diagnosis: d, detail });
     });
   }
   return rows;
+}
+
+/** How one diagnosis compares with the browser's own answer for the same fetch: the engine's primary answer, else
+ *  its credentialed alternative or one of its alternatives (`agree-ambiguous`), else `disagree`. */
+export function agreementOf(browserName: 'chrome' | 'firefox', browser: BrowserAnswer, d: Diagnosis): { agreement: Agreement; detail: string } {
+  const primary = engineAnswer(browserName, d, 'primary');
+  let agreement: Agreement = 'disagree';
+  if (sameAnswer(browser, primary)) agreement = 'agree';
+  else if (d.ifCredentialed && sameAnswer(browser, engineAnswer(browserName, d, 'credentialed'))) agreement = 'agree-ambiguous';
+  else if (d.alternatives.some((a) => sameAnswer(browser, { verdict: a.verdict, reason: a.reason, parameter: a.parameter }))) agreement = 'agree-ambiguous';
+  const detail = `browser ${fmt(browser)} / engine ${fmt(primary)}${d.ifCredentialed ? ` (with credentials: ${fmt(engineAnswer(browserName, d, 'credentialed'))})` : ''}${d.alternatives.length ? ` (or: ${d.alternatives.map((a) => `${a.reason} ${JSON.stringify(a.parameter)}`).join(', ')})` : ''}`;
+  return { agreement, detail };
 }
 
 export function fmt(a: BrowserAnswer): string {
