@@ -1,8 +1,7 @@
 // Loads the built extension (npm run build) into Chromium and Firefox ESR: background starts, panel renders, lint is clean.
 import { extensionArgs } from '../../scripts/chromium.ts';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +18,6 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 declare const chrome: {
   runtime: { getManifest(): { name: string; version: string; background?: unknown } };
   webRequest: { OnBeforeSendHeadersOptions?: { EXTRA_HEADERS?: string } };
-  tabs: { query(query: object): Promise<{ id?: number }[]> };
 };
 
 // The panel's connection status once the background answered its subscribe with a snapshot.
@@ -39,47 +37,20 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe('Chromium loads dist/chrome', () => {
   let userDataDir = '';
-  let debuggingPort = 0;
   let context: BrowserContext;
   let worker: Worker;
   let extensionId = '';
 
   beforeAll(async () => {
     userDataDir = mkdtempSync(join(tmpdir(), 'corsight-chromium-'));
-    // DevTools docked at the bottom of a wide window keeps the extension's panel tab out of the "»" overflow menu,
-    // which CDP cannot click (docs/browser-facts.md §10).
-    mkdirSync(join(userDataDir, 'Default'));
-    writeFileSync(
-      join(userDataDir, 'Default', 'Preferences'),
-      JSON.stringify({ devtools: { preferences: { currentDockState: '"bottom"' } } }),
-    );
-    debuggingPort = await freePort();
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: '/usr/bin/chromium',
       headless: true,
       // Playwright passes --disable-extensions by default, which would win over --load-extension.
       ignoreDefaultArgs: ['--disable-extensions'],
-      args: [
-        ...extensionArgs(chromeDir),
-        // For the real-panel test: DevTools opens with every tab; a second client (puppeteer) reaches it over CDP.
-        '--auto-open-devtools-for-tabs',
-        `--remote-debugging-port=${debuggingPort}`,
-        '--remote-debugging-address=127.0.0.1',
-        '--window-size=1920,1080',
-      ],
+      args: extensionArgs(chromeDir),
     });
     worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     extensionId = new URL(worker.url()).host;
@@ -125,32 +96,7 @@ describe('Chromium loads dist/chrome', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
-
-  it('adds a "Corsight" panel to DevTools that names the inspected tab', async () => {
-    // Playwright lists DevTools windows as "other" targets and gives no page for them; puppeteer can treat them as
-    // pages, so it connects as a second client to the same browser.
-    const client: PuppeteerBrowser = await puppeteer.connect({
-      browserURL: `http://127.0.0.1:${debuggingPort}`,
-      handleDevToolsAsPage: true,
-      defaultViewport: null,
-    });
-    try {
-      const devtoolsTarget = await waitFor('a DevTools window', () =>
-        client.targets().find((t) => t.url().startsWith('devtools://')),
-      );
-      const devtools = await devtoolsTarget.asPage();
-      const tab = await devtools.waitForSelector('aria/Corsight[role="tab"]', { timeout: 15_000 });
-      await tab?.click();
-      const panel = await waitFor('the panel frame', () => devtools.frames().find((f) => f.url().includes('/panel.html')));
-      await panel.waitForSelector('[data-testid="panel-tab"]', { timeout: 15_000 });
-      const shown = await panel.$eval('[data-testid="panel-tab"]', (el) => el.textContent ?? '');
-      // Inside DevTools the tab id comes from devtools.inspectedWindow: it must be one of the browser's real tabs.
-      const tabIds = await worker.evaluate(() => chrome.tabs.query({}).then((tabs) => tabs.map((t) => t.id)));
-      expect(tabIds.map((id) => `Inspected tab: ${id}`)).toContain(shown);
-    } finally {
-      await client.disconnect();
-    }
-  });
+  // The panel inside the real DevTools window is covered by test/e2e/devtools.test.ts (scripts/chromium.ts).
 });
 
 describe('Firefox lint of dist/firefox', () => {
