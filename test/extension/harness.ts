@@ -1,7 +1,7 @@
 // Shared pieces of the capture tests: a page origin and an API origin on loopback, Chromium with dist/chrome, Firefox
 // ESR with dist/firefox, and a reader that asks the background for a tab's snapshot through the panel protocol, as a
 // panel would.
-import { extensionArgs } from '../../scripts/chromium.ts';
+import { extensionArgs, waitFor } from '../../scripts/chromium.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,15 +18,7 @@ export const firefoxDir = join(root, 'dist', 'firefox');
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
+export { waitFor };
 
 export interface TestOrigins {
   /** http://localhost:<p>: the page. */

@@ -1,5 +1,5 @@
 // Loads the built extension (npm run build) into Chromium and Firefox ESR: background starts, panel renders, lint is clean.
-import { extensionArgs } from '../../scripts/chromium.ts';
+import { extensionArgs, waitFor } from '../../scripts/chromium.ts';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,16 +25,6 @@ const STATUS_TEXT = 'Recording';
 
 for (const dir of [chromeDir, firefoxDir]) {
   if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`${dir} is not built: run \`npm run build\` first`);
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('Chromium loads dist/chrome', () => {
