@@ -121,6 +121,24 @@ export function backgroundConfig(browser: TargetBrowser): InlineConfig {
   };
 }
 
+/** The `corsight` command (package.json "bin"): the pure engine plus node:fs, one ES module for Node with a shebang. */
+export function cliConfig(version: string, dir = join(projectRoot, 'dist', 'cli')): InlineConfig {
+  return {
+    configFile: false,
+    root: projectRoot,
+    mode: 'production',
+    logLevel: 'warn',
+    define: { __CORSIGHT_VERSION__: JSON.stringify(version) },
+    publicDir: false,
+    build: {
+      outDir: dir,
+      emptyOutDir: true,
+      ssr: join(projectRoot, 'src/cli/corsight.ts'),
+      rolldownOptions: { output: { entryFileNames: 'corsight.js', banner: '#!/usr/bin/env node' } },
+    },
+  };
+}
+
 // Vitest reads this. Unit tests see the Chrome build's constants.
 export default defineConfig({
   define: defines('chrome'),
@@ -151,6 +169,18 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'snippets',
+          // Each server snippet Corsight generates, run on the real server (Node apps, nginx…) and replayed in Chromium.
+          include: ['test/snippets/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -384,7 +384,8 @@ export const GALLERY: readonly DemoEndpoint[] = [
     warns: ['missing-vary-origin'],
     risky: true,
     routes: [{ server: 'api', path: '/recommendations' }],
-    serve: (_req, o) => ({ status: 200, headers: [['Access-Control-Allow-Origin', o.page]] }),
+    // Cacheable, as such answers are: without it no cache could keep the answer and Vary would not matter.
+    serve: (_req, o) => ({ status: 200, headers: [['Access-Control-Allow-Origin', o.page], ['Cache-Control', 'public, max-age=60']] }),
   },
   // Robustness probes: a server can put anything in a header, and the panel must show it as text.
   {

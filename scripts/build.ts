@@ -1,10 +1,14 @@
-// `npm run build`: builds dist/chrome/ and dist/firefox/ from the same sources (pages, then the background script).
-import { readFileSync } from 'node:fs';
+// `npm run build`: builds dist/chrome/ and dist/firefox/ from the same sources (pages, then the background script),
+// and the `corsight` command (dist/cli/corsight.js).
+import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'vite';
 import { parseBaseManifest, type TargetBrowser } from '../src/build/manifest.ts';
-import { backgroundConfig, outDir, pagesConfig, projectRoot } from '../vite.config.ts';
+import { backgroundConfig, cliConfig, outDir, pagesConfig, projectRoot } from '../vite.config.ts';
+
+/** The `corsight` command that package.json's "bin" names. */
+export const CLI_PATH = join(projectRoot, 'dist', 'cli', 'corsight.js');
 
 const BROWSERS: readonly TargetBrowser[] = ['chrome', 'firefox'];
 
@@ -18,6 +22,8 @@ export async function buildAll(browsers: readonly TargetBrowser[] = BROWSERS): P
     await build(backgroundConfig(browser));
     console.log(`built ${outDir(browser)} in ${Math.round(performance.now() - started)} ms`);
   }
+  await build(cliConfig(pkg.version));
+  chmodSync(CLI_PATH, 0o755);
 }
 
 // Run directly (`npm run build [-- chrome|firefox]`), not when scripts/start.ts imports buildAll.

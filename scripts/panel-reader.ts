@@ -78,7 +78,7 @@ export interface PanelDetail {
   summary: string;
   /** The status in the "The server answered N" callout, or null when there is none. */
   hiddenStatus: number | null;
-  findings: Array<{ severity: string; message: string }>;
+  findings: Array<{ severity: string; title: string; why: string }>;
   /** Highlights: the number of failing checks, and the text of each offending (or missing) header or status. */
   failingChecks: number;
   offending: string[];
@@ -96,10 +96,11 @@ export async function readRowDetail(panel: Page, index: number, row: PanelRow): 
     url: el.querySelector('.detail-url')?.textContent ?? '',
     summary: el.querySelector('[data-testid="detail-summary"]')?.textContent ?? '',
     hidden: el.querySelector('[data-testid="hidden-status"] strong')?.textContent ?? null,
-    findings: [...el.querySelectorAll('[data-testid="finding"]')].map((f) => {
-      const severity = f.querySelector('.tag')?.textContent ?? '';
-      return { severity, message: (f.textContent ?? '').slice(severity.length).trim() };
-    }),
+    findings: [...el.querySelectorAll('[data-testid="finding"]')].map((f) => ({
+      severity: f.querySelector('.tag')?.textContent ?? '',
+      title: f.querySelector('[data-testid="finding-title"]')?.textContent ?? '',
+      why: f.querySelector('[data-testid="finding-why"]')?.textContent ?? '',
+    })),
     failingChecks: el.querySelectorAll('[data-testid="check-row"][data-ok="false"]').length,
     offending: [...el.querySelectorAll('[data-offending="true"]')].map((r) => r.textContent ?? ''),
   }));
@@ -188,7 +189,7 @@ export function rowsFromSnapshot(snapshot: TabSnapshot): DetailedRow[] {
         url: first?.url ?? '',
         reason: d.summary,
         hiddenStatus: d.hiddenStatus,
-        findings: d.findings.map((f) => ({ severity: f.severity, message: f.message })),
+        findings: d.findings.map((f) => ({ severity: f.severity, title: f.title, why: f.why })),
       };
     });
 }

@@ -94,12 +94,6 @@ async function panelRows(panel: Page): Promise<DetailedRow[]> {
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: string, text: string): string => (useColor ? `\u001b[${code}m${text}\u001b[0m` : text);
 
-/** The first sentence of a finding: the terminal gets one line per request. */
-function firstSentence(text: string): string {
-  const end = text.search(/\.(\s|$)/);
-  return end === -1 ? text : text.slice(0, end + 1);
-}
-
 /** A list row, with what its detail view adds when that was read (the Firefox run reads the list only). */
 type PrintedRow = PanelRow & Partial<Pick<DetailedRow, 'hiddenStatus' | 'findings'>>;
 
@@ -123,7 +117,7 @@ function formatRows(rows: readonly PrintedRow[], apiOrigin: string): string[] {
     ];
     // What the detail view adds that matters at a glance: the real status and security findings.
     if (r.hiddenStatus !== null && r.hiddenStatus !== undefined) cells.push(paint('1', `(the server answered ${r.hiddenStatus})`));
-    for (const f of r.findings ?? []) cells.push(paint('33', `${f.severity}: ${visible(firstSentence(f.message))}`));
+    for (const f of r.findings ?? []) cells.push(paint('33', `${f.severity}: ${visible(f.title)}`));
     return cells.join('  ');
   });
 }

@@ -3,11 +3,12 @@
 // those wake a stopped background (docs/browser-facts.md §3).
 import type { WebRequestEvent } from '../capture/webrequest.ts';
 import { judge } from '../core/judge.ts';
-import { browser } from '../platform/browser.ts';
+import { browser, removeProbeRule } from '../platform/browser.ts';
 import { Badge } from './badge.ts';
 import { TabCapture, listenToWebRequest, topLevelCommit } from './capture.ts';
 import { PanelHub } from './panel-hub.ts';
 import { Persister } from './persist.ts';
+import { probe } from './probe.ts';
 import { TabStore } from './tab-store.ts';
 
 const store = new TabStore();
@@ -122,7 +123,8 @@ async function restore(): Promise<void> {
   for (const task of waiting.splice(0)) task();
 }
 
-const hub = new PanelHub(store, restore(), { prepare: fillUrl, clear, setPreserveLog });
+const hub = new PanelHub(store, restore(), { prepare: fillUrl, clear, setPreserveLog, probe });
+removeProbeRule().catch((error: unknown) => console.warn('Corsight: could not remove the probe rule', error));
 
 listenToWebRequest((e) => whenRestored(() => onWebRequest(e)));
 browser.tabs.onRemoved.addListener((tabId) => whenRestored(() => removeTab(tabId)));

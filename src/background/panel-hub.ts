@@ -8,6 +8,7 @@ import {
   type ExchangeRecord,
   type PanelMessage,
 } from '../protocol/messages.ts';
+import type { ProbeAnswer, ProbeRequest } from '../core/probe.ts';
 import type { Port } from '../platform/browser.ts';
 import type { TabStore } from './tab-store.ts';
 
@@ -19,6 +20,8 @@ export interface HubCommands {
   prepare(tabId: number): Promise<void>;
   clear(tabId: number): void;
   setPreserveLog(tabId: number, preserveLog: boolean): void;
+  /** Repeats a request with a foreign Origin (the user's click in the detail view). */
+  probe(request: ProbeRequest): Promise<ProbeAnswer>;
 }
 
 export class PanelHub {
@@ -41,6 +44,11 @@ export class PanelHub {
     let turn: Promise<void> = this.ready;
     port.onMessage.addListener((message: unknown) => {
       if (!isPanelMessage(message)) return;
+      if (message.type === 'probe') {
+        // Out of turn: a slow server must not hold up the panel's other messages.
+        void this.probe(port, message);
+        return;
+      }
       turn = turn
         .then(async () => {
           if (message.type === 'subscribe') tabId = await this.subscribe(port, tabId, message);
@@ -70,6 +78,13 @@ export class PanelHub {
     if (!ports) this.ports.set(tabId, (ports = new Set()));
     ports.add(port);
     return tabId;
+  }
+
+  private async probe(port: Port, message: PanelMessage & { type: 'probe' }): Promise<void> {
+    const answer = await this.commands
+      .probe({ url: message.url, method: message.method })
+      .catch((error: unknown): ProbeAnswer => ({ kind: 'failed', error: String(error) }));
+    post(port, { type: 'probe-result', tabId: message.tabId, probeId: message.probeId, answer });
   }
 
   private command(message: PanelMessage): void {

@@ -29,15 +29,18 @@ export interface RestoredTab {
 
 /** Exchanges per stored chunk. Finished chunks are never rewritten; a flush rewrites only chunks that changed. */
 export const CHUNK_SIZE = 64;
-/** Writes are batched: the first change schedules a flush this much later (a throttle, so steady traffic still
- *  flushes). The background only dies after ~30 s without events (docs/browser-facts.md §3), long after this. */
+/** Writes are batched: a flush runs once changes have paused this long (a debounce), and at the latest
+ *  FLUSH_MAX_DELAY_MS after the first change, so steady traffic still flushes. The background only dies after ~30 s
+ *  without events (docs/browser-facts.md §3), long after either. A burst of 500 fetches used to rewrite its in-flight
+ *  state and growing chunks every 300 ms, which was most of Corsight's own CPU in the worker (bench/page-overhead.ts). */
 export const FLUSH_DELAY_MS = 300;
+export const FLUSH_MAX_DELAY_MS = 2000;
 
 // Compact form: tuples instead of objects, header lists flattened to [name, value, name, value, ...], null as 0.
 type Flat = string[];
 type ResponseTuple = [status: number, headers: Flat];
 type PreflightTuple = [url: string, requestHeaders: Flat | 0, response: ResponseTuple | 0, error: string | 0];
-type HopTuple = [url: string, method: string, requestHeaders: Flat | 0, preflight: PreflightTuple | 0, response: ResponseTuple | 0, redirectTo: string | 0];
+type HopTuple = [url: string, method: string, requestHeaders: Flat | 0, preflight: PreflightTuple | 0, response: ResponseTuple | 0, redirectTo: string | 0, ip?: string];
 /** `end`: 0 pending, 1 completed, a string is the error. */
 type RecordTuple = [id: string, startedAt: number, revision: number, seq: number, blocked: 0 | 1, origin: string | 0, type: string, hops: HopTuple[], end: 0 | 1 | string];
 type MetaTuple = [url: string | 0, preserveLog: 0 | 1, dropped: number, since: number, revision: number, nextSeq: number, evicted: string[]];
@@ -58,7 +61,11 @@ const unpreflight = (p: PreflightTuple | 0): ObservedPreflight | null =>
 
 export function encodeExchange(s: StoredExchange): RecordTuple {
   const { id, startedAt, revision, exchange: x } = s.record;
-  const hops = x.hops.map((h): HopTuple => [h.url, h.method, flat(h.requestHeaders), preflight(h.preflight), response(h.response), h.redirectTo ?? 0]);
+  const hops = x.hops.map((h): HopTuple => {
+    const t: HopTuple = [h.url, h.method, flat(h.requestHeaders), preflight(h.preflight), response(h.response), h.redirectTo ?? 0];
+    if (h.ip !== undefined) t.push(h.ip);
+    return t;
+  });
   const end = x.end.state === 'pending' ? 0 : x.end.state === 'completed' ? 1 : x.end.error;
   return [id, startedAt, revision, s.seq, s.blocked ? 1 : 0, x.origin ?? 0, x.type, hops, end];
 }
@@ -76,6 +83,7 @@ export function decodeExchange(t: RecordTuple, tabId: number, browser: BrowserNa
       preflight: unpreflight(h[3]),
       response: unresponse(h[4]),
       redirectTo: h[5] === 0 ? null : h[5],
+      ...(h[6] === undefined ? {} : { ip: h[6] }),
     })),
     end: end === 0 ? { state: 'pending' } : end === 1 ? { state: 'completed' } : { state: 'error', error: end },
   };
@@ -131,12 +139,15 @@ export class Persister {
    *  that never had any costs no write. */
   private readonly written = new Map<number, { chunks: Set<number>; pending: boolean }>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private firstChange = 0;
+  private lastChange = 0;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly area: SessionArea,
     private readonly source: PersistSource,
     private readonly delayMs = FLUSH_DELAY_MS,
+    private readonly maxDelayMs = Math.max(delayMs, FLUSH_MAX_DELAY_MS),
   ) {}
 
   private mark(tabId: number): Dirty {
@@ -145,11 +156,27 @@ export class Persister {
       d = { chunks: new Set(), meta: false, pending: false };
       this.dirty.set(tabId, d);
     }
-    this.timer ??= setTimeout(() => {
+    // One timer per batch, not one per event: it re-arms itself while changes keep coming.
+    this.lastChange = Date.now();
+    if (this.timer === null) {
+      this.firstChange = this.lastChange;
+      this.arm(this.delayMs);
+    }
+    return d;
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => {
+      const now = Date.now();
+      const quietAt = this.lastChange + this.delayMs;
+      const latest = this.firstChange + this.maxDelayMs;
+      if (now < quietAt && now < latest) {
+        this.arm(Math.min(quietAt, latest) - now);
+        return;
+      }
       this.timer = null;
       void this.flush();
-    }, this.delayMs);
-    return d;
+    }, ms);
   }
 
   /** Exchanges were added, changed or evicted (each by its insertion number); the tab's counters changed with them. */

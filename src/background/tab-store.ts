@@ -3,7 +3,7 @@
 import type { ObservedExchange } from '../core/types.ts';
 import type { ExchangeRecord, TabSnapshot } from '../protocol/messages.ts';
 
-export const MAX_EXCHANGES_PER_TAB = 5000;
+export const MAX_EXCHANGES_PER_TAB = 10_000;
 
 /** One exchange as the store keeps it: the record the panel gets, plus what persistence and the badge need. */
 export interface StoredExchange {

@@ -151,6 +151,7 @@ export class Correlator {
     }
     if (!t) return null;
     const hop = t.exchange.hops[t.exchange.hops.length - 1]!;
+    if (d.ip) hop.ip = d.ip;
     switch (e.event) {
       case 'onBeforeSendHeaders':
       case 'onSendHeaders':

@@ -21,3 +21,8 @@ export function addressSpaceOf(url: string): AddressSpace {
 export function isPotentiallyTrustworthy(origin: string): boolean {
   return /^(https|wss):/i.test(origin) || addressSpaceOf(origin) === 'loopback';
 }
+
+/** The space of an IP address as webRequest reports it (`ip`: dotted IPv4 or bare IPv6). */
+export function addressSpaceOfIp(ip: string): AddressSpace {
+  return addressSpaceOf(ip.includes(':') ? `http://[${ip}]/` : `http://${ip}/`);
+}

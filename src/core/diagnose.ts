@@ -236,7 +236,7 @@ export function explain(ex: ObservedExchange, j: Judgement): Diagnosis {
     mdn: j.firefoxReason ? mdnUrl(j.firefoxReason) : null,
     notes,
     fix: j.verdict === 'blocked' && j.mode === 'cors' ? buildFix(j.chain, mine.failure, j.creds, j.credentialsSource === 'observed' || j.credentialsSource === 'inferred', preflights) : null,
-    findings: j.mode === 'cors' ? lint(ex, j.creds) : [],
+    findings: lint(j),
   };
 }
 

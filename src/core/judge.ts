@@ -115,6 +115,9 @@ function consistentWithEnd(ex: ObservedExchange, end: EndClass, d: Decision<stri
   const f = d.failure;
   // Chromium never lets a request whose preflight failed reach onBeforeSendHeaders (browser-facts.md §5: BR>ERR).
   if (ex.browser === 'chrome' && f?.stage === 'preflight' && ex.hops[f.hop]?.requestHeaders) return false;
+  // A browser requests a redirect's target only once the redirect passed its checks (what a HAR still shows when it
+  // hides the target's response).
+  if (f && f.hop + 1 < ex.hops.length) return false;
   if (d.blocked === null) return null;
   if (end === 'cors-failure') return d.blocked;
   if (end === 'completed') {

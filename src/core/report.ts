@@ -12,6 +12,11 @@ export const REDACTED = '[redacted]';
 /** Headers that carry the user's credentials: a report is often pasted into a ticket, so they leave only on request. */
 const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'authorization', 'proxy-authorization']);
 
+/** Whether a header's value carries the user's credentials (redacted unless the user asks for secrets). */
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADERS.has(name.toLowerCase());
+}
+
 /** One captured request; `diagnosis` lets a caller that already derived it (the panel) skip the work. */
 export interface ReportRecord {
   id: string;
@@ -77,7 +82,7 @@ export interface ReportExchange {
   /** Real HTTP status a CORS error hides from the page. */
   hiddenStatus: number | null;
   checks: Array<{ hop: number; stage: string; header: string; required: string; received: string | null; ok: boolean }>;
-  findings: Array<{ id: string; severity: 'error' | 'warning' | 'info'; message: string }>;
+  findings: Array<{ id: string; severity: 'error' | 'warning' | 'info'; title: string; why: string }>;
   fix: { url: string; preflight: HeaderPairs; response: HeaderPairs; ifCredentialed: HeaderPairs; notes: string[] } | null;
 }
 
@@ -93,7 +98,7 @@ export interface Report {
 export function buildReport(input: ReportInput): Report {
   const redact = input.includeSecrets !== true;
   const headers = (list: HeaderList): HeaderPairs =>
-    list.map(([name, value]) => [name, redact && SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value]);
+    list.map(([name, value]) => [name, redact && isSecretHeader(name) ? REDACTED : value]);
   const headersOrNull = (list: HeaderList | null): HeaderPairs | null => (list ? headers(list) : null);
 
   const exchange = (r: ReportRecord): ReportExchange => {
@@ -140,7 +145,7 @@ export function buildReport(input: ReportInput): Report {
       redirects,
       hiddenStatus: d.hiddenStatus,
       checks: d.checks.map((c) => ({ hop: c.hop, stage: c.stage, header: c.header, required: c.required, received: c.received, ok: c.ok })),
-      findings: d.findings.map((f) => ({ id: f.id, severity: f.severity, message: f.message })),
+      findings: d.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, why: f.why })),
       fix: d.fix
         ? {
             url: d.fix.url,

@@ -30,6 +30,9 @@ export interface ObservedHop {
   response: ObservedResponse | null;
   /** Set when webRequest reported onBeforeRedirect for this hop. */
   redirectTo: string | null;
+  /** The address webRequest says the response came from (`ip`; a proxy's address when one is used). Chromium
+   *  reports it only once a response was let through (onResponseStarted, onCompleted, onBeforeRedirect). */
+  ip?: string;
 }
 
 export type ObservedEnd =

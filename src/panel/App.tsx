@@ -9,7 +9,9 @@ import type { PanelHost } from './host.ts';
 import { filterRows } from './list/filter.ts';
 import { RequestList } from './list/RequestList.tsx';
 import { connectStore, type Connection, type PanelTransport } from './store.ts';
+import { PreflightsView } from './insight/PreflightsView.tsx';
 import { Toolbar } from './Toolbar.tsx';
+import { useHarImport } from './har-import.tsx';
 
 export interface AppProps {
   transport: PanelTransport;
@@ -39,21 +41,28 @@ function plural(n: number, one: string, many: string): string {
 }
 
 export function App({ transport, tabId, host }: AppProps) {
-  const store = useMemo(() => connectStore(transport, tabId), [transport, tabId]);
+  // An imported HAR replaces the live data source until the user goes back to the tab.
+  const har = useHarImport(transport, tabId);
+  const store = useMemo(() => connectStore(har.transport, tabId), [har.transport, tabId]);
   useEffect(() => store.dispose, [store]);
   const derivations = useMemo(createDerivations, [store]);
 
   const filterText = useSignal('');
   const blockedOnly = useSignal(false);
+  const securityOnly = useSignal(false);
   const includeSecrets = useSignal(false);
+  const preflightsView = useSignal(false);
   const selectedId = useSignal<string | null>(null);
   const detailOpen = useSignal(false);
   const gridRef = useRef<HTMLDivElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const rows = useComputed(() => derivations.rows(store.state.value.records));
-  const shown = useComputed(() => filterRows(rows.value, { text: filterText.value, blockedOnly: blockedOnly.value }));
+  const shown = useComputed(() =>
+    filterRows(rows.value, { text: filterText.value, blockedOnly: blockedOnly.value, securityOnly: securityOnly.value }),
+  );
   const blocked = useComputed(() => rows.value.reduce((n, r) => n + (r.judgement.verdict === 'blocked' ? 1 : 0), 0));
+  const risky = useComputed(() => rows.value.reduce((n, r) => n + (r.findings.length > 0 ? 1 : 0), 0));
   const opened = useComputed(() =>
     detailOpen.value ? (rows.value.find((r) => r.record.id === selectedId.value) ?? null) : null,
   );
@@ -73,43 +82,51 @@ export function App({ transport, tabId, host }: AppProps) {
     const file = reportFile(state, rows.value, derivations, host, includeSecrets.value);
     host.saveFile(file.name, file.text);
   };
-  const filtered = filterText.value.trim() !== '' || blockedOnly.value;
+  const filtered = filterText.value.trim() !== '' || blockedOnly.value || securityOnly.value;
   const openRow = opened.value;
 
   return (
-    <main class="panel" data-testid="corsight-panel" onKeyDown={onKeyDown}>
+    <main class="panel" data-testid="corsight-panel" onKeyDown={onKeyDown} {...har.dropHandlers}>
       <Toolbar
         filterText={filterText}
         blockedOnly={blockedOnly}
+        securityOnly={securityOnly}
         includeSecrets={includeSecrets}
+        preflightsView={preflightsView}
         preserveLog={state.preserveLog}
         onPreserveLog={store.setPreserveLog}
         onClear={store.clear}
         onExport={onExport}
+        onImportHar={har.open}
       />
-      <div class={openRow ? 'split open' : 'split'}>
-        <RequestList
-          rows={shown.value}
-          selectedId={selectedId.value}
-          reason={(row) => derivations.diagnosis(row).summary}
-          onSelect={(id) => (selectedId.value = id)}
-          onOpen={(id) => {
-            selectedId.value = id;
-            detailOpen.value = true;
-          }}
-          compact={openRow !== null}
-          emptyText={
-            filtered && rows.value.length > 0
-              ? 'No request matches the filter.'
-              : 'No cross-origin requests yet. Requests the page makes from now on appear here.'
-          }
-          gridRef={gridRef}
-          scrollRef={scrollRef}
-        />
-        {openRow && (
-          <DetailView record={openRow.record} diagnosis={derivations.diagnosis(openRow)} onClose={closeDetail} copyText={host.copyText} />
-        )}
-      </div>
+      {har.banner}
+      {preflightsView.value ? (
+        <PreflightsView records={state.records} />
+      ) : (
+        <div class={openRow ? 'split open' : 'split'}>
+          <RequestList
+            rows={shown.value}
+            selectedId={selectedId.value}
+            reason={(row) => derivations.diagnosis(row).summary}
+            onSelect={(id) => (selectedId.value = id)}
+            onOpen={(id) => {
+              selectedId.value = id;
+              detailOpen.value = true;
+            }}
+            compact={openRow !== null}
+            emptyText={
+              filtered && rows.value.length > 0
+                ? 'No request matches the filter.'
+                : 'No cross-origin requests yet. Requests the page makes from now on appear here.'
+            }
+            gridRef={gridRef}
+            scrollRef={scrollRef}
+          />
+          {openRow && (
+            <DetailView record={openRow.record} diagnosis={derivations.diagnosis(openRow)} onClose={closeDetail} copyText={host.copyText} includeSecrets={includeSecrets.value} probe={store.probe} />
+          )}
+        </div>
+      )}
       <footer class="status-bar">
         <span data-testid="request-count">
           {filtered ? `${shown.value.length.toLocaleString('en-US')} / ` : ''}
@@ -118,6 +135,11 @@ export function App({ transport, tabId, host }: AppProps) {
         <span class={blocked.value > 0 ? 'blocked-count has-blocked' : 'blocked-count'} data-testid="blocked-count">
           {blocked.value.toLocaleString('en-US')} blocked
         </span>
+        {risky.value > 0 && (
+          <span class="findings-count" data-testid="findings-count">
+            {risky.value.toLocaleString('en-US')} with security findings
+          </span>
+        )}
         {state.dropped > 0 && (
           <span class="dropped" data-testid="dropped-count">
             {plural(state.dropped, 'older request', 'older requests')} dropped

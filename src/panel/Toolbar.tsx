@@ -1,15 +1,20 @@
-// The bar above the list, laid out like the Network panel's: filter, "Blocked only", clear, preserve log, export,
+// The bar above the list, laid out like the Network panel's: filter, "Blocked only", "Security", clear, preserve log, export,
 // and the counts.
 import type { Signal } from '@preact/signals';
+import { HarImportButton } from './har-import.tsx';
 
 export interface ToolbarProps {
   filterText: Signal<string>;
   blockedOnly: Signal<boolean>;
+  securityOnly: Signal<boolean>;
   includeSecrets: Signal<boolean>;
+  /** Shows the per-endpoint preflight table instead of the list. */
+  preflightsView: Signal<boolean>;
   preserveLog: boolean;
   onPreserveLog(on: boolean): void;
   onClear(): void;
   onExport(): void;
+  onImportHar(file: File): void;
 }
 
 export function Toolbar(p: ToolbarProps) {
@@ -37,6 +42,15 @@ export function Toolbar(p: ToolbarProps) {
         />
         Blocked only
       </label>
+      <label class="check" title="Only requests whose responses allow more than they should (security findings)">
+        <input
+          type="checkbox"
+          data-testid="security-only"
+          checked={p.securityOnly.value}
+          onChange={(e) => (p.securityOnly.value = e.currentTarget.checked)}
+        />
+        Security
+      </label>
       <span class="divider" />
       <label class="check">
         <input
@@ -47,6 +61,15 @@ export function Toolbar(p: ToolbarProps) {
         />
         Preserve log
       </label>
+      <button
+        type="button"
+        aria-pressed={p.preflightsView.value}
+        data-testid="preflights-toggle"
+        title="Preflights per endpoint: sent, served from the cache, and what Access-Control-Max-Age would save"
+        onClick={() => (p.preflightsView.value = !p.preflightsView.value)}
+      >
+        Preflights
+      </button>
       <span class="spacer" />
       <label class="check" title="Cookie, Set-Cookie, Authorization and Proxy-Authorization values are redacted unless this is on">
         <input
@@ -57,6 +80,7 @@ export function Toolbar(p: ToolbarProps) {
         />
         Include cookies and auth
       </label>
+      <HarImportButton onFile={p.onImportHar} />
       <button type="button" data-testid="export" onClick={p.onExport}>
         Export report
       </button>

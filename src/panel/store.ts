@@ -1,6 +1,7 @@
 // The panel's state: what the background reported for one tab, changed only by the pure applyMessage, and the
 // signals that hold it for the components.
 import { signal, type Signal } from '@preact/signals';
+import type { ProbeAnswer, ProbeRequest } from '../core/probe.ts';
 import { PROTOCOL_VERSION, type BackgroundMessage, type ExchangeRecord, type PanelMessage } from '../protocol/messages.ts';
 import type { Transport } from '../protocol/transport.ts';
 
@@ -68,6 +69,9 @@ export function applyMessage(state: PanelState, msg: BackgroundMessage): PanelSt
       return { ...state, url: msg.url, dropped: msg.dropped, preserveLog: msg.preserveLog, records: [] };
     case 'version-mismatch':
       return { ...state, connection: 'version-mismatch' };
+    case 'probe-result':
+      // Answered to the one caller waiting for it (connectStore), not part of the list's state.
+      return state;
   }
 }
 
@@ -75,13 +79,21 @@ export interface PanelStore {
   state: Signal<PanelState>;
   clear(): void;
   setPreserveLog(on: boolean): void;
+  /** Asks the background to repeat a request with a foreign Origin; resolves with its answer. */
+  probe(request: ProbeRequest): Promise<ProbeAnswer>;
   dispose(): void;
 }
 
 /** Subscribes on every (re)connection: after a worker restart the background answers with a fresh snapshot. */
 export function connectStore(transport: PanelTransport, tabId: number): PanelStore {
   const state = signal(initialState(tabId));
+  const probes = new Map<string, (answer: ProbeAnswer) => void>();
+  let probeCount = 0;
   const offMessage = transport.subscribe((msg) => {
+    if (msg.type === 'probe-result' && msg.tabId === tabId) {
+      probes.get(msg.probeId)?.(msg.answer);
+      probes.delete(msg.probeId);
+    }
     state.value = applyMessage(state.value, msg);
   });
   const offConnect = transport.onConnect(() => {
@@ -95,6 +107,12 @@ export function connectStore(transport: PanelTransport, tabId: number): PanelSto
       state.value = { ...state.value, preserveLog };
       transport.post({ type: 'set-preserve-log', tabId, preserveLog });
     },
+    probe: (request) =>
+      new Promise<ProbeAnswer>((resolve) => {
+        const probeId = String(++probeCount);
+        probes.set(probeId, resolve);
+        transport.post({ type: 'probe', tabId, probeId, ...request });
+      }),
     dispose: () => {
       offMessage();
       offConnect();

@@ -1,4 +1,5 @@
 // Typed messages between the background and the panel (one port per panel), with the protocol version both check.
+import type { ProbeAnswer, ProbeMethod } from '../core/probe.ts';
 import type { ObservedExchange } from '../core/types.ts';
 
 /** Bump when a message changes shape; a panel and a background of different versions refuse to talk. */
@@ -33,7 +34,9 @@ export interface TabSnapshot {
 export type PanelMessage =
   | { type: 'subscribe'; version: number; tabId: number }
   | { type: 'clear'; tabId: number }
-  | { type: 'set-preserve-log'; tabId: number; preserveLog: boolean };
+  | { type: 'set-preserve-log'; tabId: number; preserveLog: boolean }
+  /** The user asked to repeat a request with a foreign Origin (src/core/probe.ts); answered on the same port. */
+  | { type: 'probe'; tabId: number; probeId: string; url: string; method: ProbeMethod };
 
 export type BackgroundMessage =
   /** The whole tab, sent after every subscribe (so a reconnect after a worker restart is a full refresh). */
@@ -45,7 +48,8 @@ export type BackgroundMessage =
   | { type: 'upsert'; tabId: number; exchanges: ExchangeRecord[]; dropped: number }
   /** The tab's list was emptied: navigation without "Preserve log", or the user's Clear. */
   | { type: 'reset'; tabId: number; url: string | null; dropped: number; preserveLog: boolean }
-  | { type: 'version-mismatch'; expected: number };
+  | { type: 'version-mismatch'; expected: number }
+  | { type: 'probe-result'; tabId: number; probeId: string; answer: ProbeAnswer };
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null;
@@ -60,6 +64,8 @@ export function isPanelMessage(x: unknown): x is PanelMessage {
       return true;
     case 'set-preserve-log':
       return typeof x.preserveLog === 'boolean';
+    case 'probe':
+      return typeof x.probeId === 'string' && typeof x.url === 'string' && /^https?:\/\//i.test(x.url) && (x.method === 'GET' || x.method === 'HEAD');
     default:
       return false;
   }
@@ -76,6 +82,8 @@ export function isBackgroundMessage(x: unknown): x is BackgroundMessage {
       return typeof x.tabId === 'number' && typeof x.dropped === 'number';
     case 'version-mismatch':
       return typeof x.expected === 'number';
+    case 'probe-result':
+      return typeof x.tabId === 'number' && typeof x.probeId === 'string' && isObject(x.answer);
     default:
       return false;
   }

@@ -4,7 +4,7 @@ import { diagnose, type Diagnosis } from '../../src/core/diagnose.ts';
 import { headerValue } from '../../src/core/headers.ts';
 import { sameOrigin } from '../../src/core/origin.ts';
 import { preflightTriggers } from '../../src/core/safelist.ts';
-import type { Verdict } from '../../src/core/types.ts';
+import type { BrowserName, Verdict } from '../../src/core/types.ts';
 import type { ConformanceRecording, Oracle, RecordedFetch } from './fixture.ts';
 
 export interface BrowserAnswer {
@@ -32,14 +32,18 @@ const FOLLOW_UP = 'CORSDidNotSucceed2';
 
 /** The browser's verdict, from the browser's own reports only. */
 export function browserAnswer(rec: ConformanceRecording, f: RecordedFetch): BrowserAnswer {
-  const o: Oracle = f.oracle;
+  const visited = f.events.filter((e) => e.event === 'onBeforeRequest' && e.details.method !== 'OPTIONS').map((e) => e.details.url);
+  return oracleAnswer(rec.browser, rec.origins.page, f.oracle, visited);
+}
+
+/** The same from the oracle alone, given the URLs the request visited (`visited`, preflights left out). */
+export function oracleAnswer(browser: BrowserName, pageOrigin: string, o: Oracle, visited: readonly string[]): BrowserAnswer {
   if (o.fetch === 'resolved') {
     // Which URLs the request visited is a fact of the URLs, not a decision: same-origin all along = not CORS.
-    const visited = f.events.filter((e) => e.event === 'onBeforeRequest' && e.details.method !== 'OPTIONS').map((e) => e.details.url);
-    const crossOrigin = visited.some((u) => !sameOrigin(u, rec.origins.page));
+    const crossOrigin = visited.some((u) => !sameOrigin(u, pageOrigin));
     return { verdict: o.status === 0 || !crossOrigin ? 'not-cors' : 'allowed', reason: null, parameter: null };
   }
-  if (rec.browser === 'chrome') {
+  if (browser === 'chrome') {
     const c = o.chrome;
     if (c?.corsError) return { verdict: 'blocked', reason: c.corsError, parameter: c.failedParameter ?? '' };
     if (c?.errorText && c.errorText !== 'net::ERR_FAILED' && c.errorText !== 'net::ERR_ABORTED') {

@@ -91,7 +91,7 @@ describe('the panel as a full tab, after "Run all"', () => {
         // A blocked request always has something to point at (a wrong or missing header, a preflight status).
         highlightsSomething: diagnosis.verdict === 'blocked',
         hiddenStatus: diagnosis.hiddenStatus,
-        findings: diagnosis.findings.map((f) => ({ severity: f.severity, message: visible(f.message) })),
+        findings: diagnosis.findings.map((f) => ({ severity: f.severity, title: visible(f.title), why: visible(f.why) })),
       });
     }
     await panel.getByTestId('close-detail').click();

@@ -17,7 +17,7 @@ describe('buildManifest for Chrome', () => {
     expect(m.version).toBe('1.2.3');
     expect(m.manifest_version).toBe(3);
     expect(m.name).toBe('Corsight');
-    expect(m.permissions).toEqual(['webRequest', 'storage']);
+    expect(m.permissions).toEqual(['webRequest', 'storage', 'declarativeNetRequestWithHostAccess']);
     expect(m.host_permissions).toEqual(['<all_urls>']);
     expect(m.devtools_page).toBe('devtools.html');
     expect(Object.keys(m.icons).sort()).toEqual(['128', '16', '32', '48']);
@@ -48,7 +48,7 @@ describe('buildManifest for Firefox', () => {
   });
 
   it('keeps permissions, the DevTools page and the icons', () => {
-    expect(m.permissions).toEqual(['webRequest', 'storage']);
+    expect(m.permissions).toEqual(['webRequest', 'storage', 'declarativeNetRequestWithHostAccess']);
     expect(m.host_permissions).toEqual(['<all_urls>']);
     expect(m.devtools_page).toBe('devtools.html');
     expect(m.icons).toEqual(base.icons);

@@ -35,6 +35,10 @@ function setup(ready: Promise<void> = Promise.resolve()) {
       commands.push(`preserve ${tabId} ${on}`);
       store.setPreserveLog(tabId, on);
     },
+    probe: async ({ url, method }) => {
+      commands.push(`probe ${method} ${url}`);
+      return { kind: 'response', status: 200, acao: null, acac: null };
+    },
   });
   const panel = (): FakePort => {
     const [mine, theirs] = fakePortPair(PANEL_PORT_NAME);
@@ -60,6 +64,20 @@ describe('PanelHub', () => {
     await tick();
     const [snap] = p.received as BackgroundMessage[];
     expect(snap?.type === 'snapshot' && snap.snapshot.exchanges.map((r) => r.id)).toEqual(['a']);
+  });
+
+  it('answers a probe on the asking port only, and refuses one for a non-http URL or an unsafe method', async () => {
+    const { panel, commands } = setup();
+    const [asker, other] = [panel(), panel()];
+    for (const p of [asker, other]) p.postMessage({ type: 'subscribe', version: PROTOCOL_VERSION, tabId: 4 });
+    await tick();
+    asker.postMessage({ type: 'probe', tabId: 4, probeId: '1', url: 'http://127.0.0.1:8080/a', method: 'GET' });
+    asker.postMessage({ type: 'probe', tabId: 4, probeId: '2', url: 'file:///etc/passwd', method: 'GET' });
+    asker.postMessage({ type: 'probe', tabId: 4, probeId: '3', url: 'http://127.0.0.1:8080/a', method: 'DELETE' });
+    await tick();
+    expect(commands.filter((c) => c.startsWith('probe'))).toEqual(['probe GET http://127.0.0.1:8080/a']);
+    expect(types(asker)).toEqual(['snapshot', 'probe-result']);
+    expect(types(other)).toEqual(['snapshot']);
   });
 
   it('refuses a panel of another protocol version', async () => {

@@ -2,18 +2,26 @@
 // what webRequest cannot tell apart, the other browser, every hop's headers, findings and the MDN page.
 import type { ComponentChildren } from 'preact';
 import type { BrowserVerdict, Diagnosis } from '../../core/diagnose.ts';
+import { policyFromDiagnosis } from '../../core/snippets/policy.ts';
 import type { ExchangeRecord } from '../../protocol/messages.ts';
 import { NetText } from '../NetText.tsx';
 import { VERDICT_LOOK } from '../verdict.ts';
 import { ChecksTable } from './ChecksTable.tsx';
+import { CurlButtons } from './CurlButtons.tsx';
 import { FixView } from './FixView.tsx';
 import { HopView } from './HopView.tsx';
+import { ProbeCheck } from './ProbeCheck.tsx';
+import { probeRequest, REFLECTION_QUESTIONS, type ProbeAnswer, type ProbeRequest } from '../../core/probe.ts';
 
 export interface DetailViewProps {
   record: ExchangeRecord;
   diagnosis: Diagnosis;
   onClose(): void;
   copyText(text: string): Promise<void>;
+  /** The toolbar's "Include cookies and auth": the curl commands keep secrets only then. */
+  includeSecrets: boolean;
+  /** The active check (src/core/probe.ts); without it the findings offer no button. */
+  probe?(request: ProbeRequest): Promise<ProbeAnswer>;
 }
 
 const BROWSER_LABEL = { chrome: 'Chrome', firefox: 'Firefox' } as const;
@@ -35,8 +43,9 @@ function VerdictLine({ v }: { v: BrowserVerdict }) {
   );
 }
 
-export function DetailView({ record, diagnosis: d, onClose, copyText }: DetailViewProps) {
+export function DetailView({ record, diagnosis: d, onClose, copyText, includeSecrets, probe }: DetailViewProps) {
   const ex = record.exchange;
+  const probing = probe && d.findings.some((f) => REFLECTION_QUESTIONS.includes(f.id)) ? probeRequest(ex) : null;
   const first = ex.hops[0];
   const look = VERDICT_LOOK[d.verdict];
   return (
@@ -88,7 +97,7 @@ export function DetailView({ record, diagnosis: d, onClose, copyText }: DetailVi
 
       {d.fix !== null && (
         <Section title="Fix: what the server must send" testid="fix-section">
-          <FixView fix={d.fix} copyText={copyText} />
+          <FixView fix={d.fix} policy={policyFromDiagnosis(ex, d)} copyText={copyText} />
         </Section>
       )}
 
@@ -158,7 +167,10 @@ export function DetailView({ record, diagnosis: d, onClose, copyText }: DetailVi
 
       <Section title={ex.hops.length > 1 ? `Headers (${ex.hops.length} hops)` : 'Headers'} testid="hops">
         {ex.hops.map((hop, i) => (
-          <HopView key={i} hop={hop} index={i} diagnosis={d} />
+          <div key={i}>
+            <HopView hop={hop} index={i} diagnosis={d} />
+            <CurlButtons exchange={ex} hop={i} includeSecrets={includeSecrets} copyText={copyText} />
+          </div>
         ))}
       </Section>
 
@@ -167,10 +179,18 @@ export function DetailView({ record, diagnosis: d, onClose, copyText }: DetailVi
           <ul>
             {d.findings.map((f) => (
               <li key={f.id} class={`finding ${f.severity}`} data-testid="finding">
-                <span class="tag">{f.severity}</span> <NetText value={f.message} />
+                <span class="tag">{f.severity}</span>{' '}
+                <strong class="finding-title" data-testid="finding-title">
+                  <NetText value={f.title} />
+                </strong>
+                {': '}
+                <span data-testid="finding-why">
+                  <NetText value={f.why} />
+                </span>
               </li>
             ))}
           </ul>
+          {probe && probing && <ProbeCheck key={record.id} request={probing} probe={probe} />}
         </Section>
       )}
     </aside>

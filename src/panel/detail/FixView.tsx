@@ -1,10 +1,19 @@
 // What the server must send: the headers per response, with a button that copies them.
 import { useState } from 'preact/hooks';
 import type { Fix } from '../../core/fix.ts';
+import type { CorsPolicy } from '../../core/snippets/index.ts';
 import { NetText } from '../NetText.tsx';
 import { fixBlocks, fixText } from './fix-text.ts';
+import { SnippetView } from './SnippetView.tsx';
 
-export function FixView({ fix, copyText }: { fix: Fix; copyText(text: string): Promise<void> }) {
+export interface FixViewProps {
+  fix: Fix;
+  /** The least-privilege policy behind the fix, for the server snippets; null when the fix is not about headers. */
+  policy: CorsPolicy | null;
+  copyText(text: string): Promise<void>;
+}
+
+export function FixView({ fix, policy, copyText }: FixViewProps) {
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = (): void => {
     copyText(fixText(fix)).then(
@@ -41,6 +50,7 @@ export function FixView({ fix, copyText }: { fix: Fix; copyText(text: string): P
       <span role="status" class="muted" data-testid="copy-status">
         {copied === 'copied' ? ' Copied.' : copied === 'failed' ? ' Could not copy: select the lines above instead.' : ''}
       </span>
+      {policy !== null && <SnippetView policy={policy} credentialsUnknown={fix.ifCredentialed.length > 0} copyText={copyText} />}
     </div>
   );
 }

@@ -1,7 +1,9 @@
 // One URL of the request's chain: its preflight (or the inference that the cache answered it), the request and
 // response headers with the offending ones highlighted, and where it redirected.
 import type { Diagnosis } from '../../core/diagnose.ts';
+import { isOkStatus } from '../../core/checks.ts';
 import { redirectTarget } from '../../core/evaluate.ts';
+import { effectiveMaxAge } from '../../core/preflight-cache.ts';
 import type { ObservedHop } from '../../core/types.ts';
 import { NetText } from '../NetText.tsx';
 import { HeaderTable } from './HeaderTable.tsx';
@@ -49,6 +51,12 @@ export function HopView({ hop, index, diagnosis }: HopViewProps) {
             <HeaderTable title="Request headers" headers={pre.requestHeaders} offending={o.preflightRequest} showMissing={false} testid="preflight-request-headers" />
             <HeaderTable title="Response headers" headers={pre.response?.headers ?? null} offending={o.preflightResponse} showMissing testid="preflight-response-headers" />
           </div>
+          {pre.response && isOkStatus(pre.response.status) && !diagnosis.checks.some((c) => c.hop === index && c.stage === 'preflight' && !c.ok) && (
+            <p class="muted" data-testid="preflight-max-age">
+              Preflight cache: <NetText value={effectiveMaxAge(pre.response.headers, diagnosis.browser).explanation} />{' '}
+              <NetText value={effectiveMaxAge(pre.response.headers, diagnosis.otherBrowser.browser).explanation} />
+            </p>
+          )}
         </div>
       )}
       {cached && <p class="muted" data-testid="preflight-cached">Preflight: not seen; served from the preflight cache (inferred).</p>}

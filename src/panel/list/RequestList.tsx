@@ -1,6 +1,7 @@
 // The request list: a virtual grid like the Network panel's. Arrow keys, Home/End and Page keys move the
 // selection; Enter opens the details. Only rows in view are rendered, so 10,000 requests scroll as fast as 10.
 import type { RefObject } from 'preact';
+import { preflightFromCache } from '../../core/preflight-cache.ts';
 import type { Row } from '../derive.ts';
 import { clockTime, urlParts, visible } from '../format.ts';
 import { VERDICT_LOOK } from '../verdict.ts';
@@ -30,6 +31,10 @@ export function rowDomId(id: string): string {
 }
 
 const COLUMNS = ['', 'Method', 'Name', 'Type', 'Verdict', 'Reason', 'Started'] as const;
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
 
 export function RequestList(props: RequestListProps) {
   const { rows, selectedId, reason, onSelect, onOpen, compact, emptyText, gridRef, scrollRef } = props;
@@ -120,6 +125,18 @@ export function RequestList(props: RequestListProps) {
                     {visible(first?.method ?? '')}
                   </span>
                   <span role="gridcell" class="cell c2" title={first?.url}>
+                    {row.severity !== null && (
+                      <span
+                        class={`finding-marker ${row.severity}`}
+                        data-testid="row-finding"
+                        data-severity={row.severity}
+                        role="img"
+                        aria-label={`${plural(row.findings.length, 'security finding')}, worst: ${row.severity}`}
+                        title={row.findings.map((f) => `${f.severity}: ${f.title}`).join('\n')}
+                      >
+                        ⚠
+                      </span>
+                    )}
                     <span class="host">{visible(host)}</span>
                     {visible(path)}
                   </span>
@@ -128,6 +145,17 @@ export function RequestList(props: RequestListProps) {
                   </span>
                   <span role="gridcell" class="cell c4">
                     {look.label}
+                    {preflightFromCache(judgement) && (
+                      <span
+                        class="cache-marker"
+                        data-testid="row-preflight-cached"
+                        role="img"
+                        aria-label="Preflight served from the preflight cache (inferred)"
+                        title="Preflight served from the preflight cache (inferred: no OPTIONS was seen, yet the request went out)"
+                      >
+                        {' '}↺
+                      </span>
+                    )}
                   </span>
                   <span role="gridcell" class="cell c5" data-testid="row-reason">
                     {visible(reason(row))}

@@ -1,9 +1,11 @@
-// The list's filter: free text over what the row shows (every word must match), and "Blocked only".
+// The list's filter: free text over what the row shows (every word must match), "Blocked only" and "Security"
+// (only exchanges with security findings).
 import type { Row } from '../derive.ts';
 
 export interface RowFilter {
   text: string;
   blockedOnly: boolean;
+  securityOnly?: boolean;
 }
 
 /** Keyed by the judgement, which stays the same object while the exchange's revision does: typing re-filters
@@ -16,7 +18,7 @@ function haystack(row: Row): string {
   return text;
 }
 
-function searchText({ record, judgement }: Row): string {
+function searchText({ record, judgement, findings }: Row): string {
   const first = record.exchange.hops[0];
   const status = record.exchange.hops[record.exchange.hops.length - 1]?.response?.status ?? '';
   return [
@@ -27,6 +29,7 @@ function searchText({ record, judgement }: Row): string {
     status,
     judgement.corsError,
     judgement.firefoxReason,
+    ...findings.map((f) => f.id),
   ]
     .join(' ')
     .toLowerCase();
@@ -34,9 +37,10 @@ function searchText({ record, judgement }: Row): string {
 
 export function filterRows(rows: readonly Row[], filter: RowFilter): readonly Row[] {
   const words = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0 && !filter.blockedOnly) return rows;
+  if (words.length === 0 && !filter.blockedOnly && !filter.securityOnly) return rows;
   return rows.filter((row) => {
     if (filter.blockedOnly && row.judgement.verdict !== 'blocked') return false;
+    if (filter.securityOnly && row.findings.length === 0) return false;
     if (words.length === 0) return true;
     const text = haystack(row);
     return words.every((w) => text.includes(w));

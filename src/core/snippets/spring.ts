@@ -1,0 +1,43 @@
+// Spring MVC: a CorsRegistry mapping for the one path, with only the needed origin, methods and headers.
+import type { SnippetGenerator } from './types.ts';
+
+/** A Java string literal; everything outside printable ASCII as a \u escape, so no value ends the literal. */
+function javaString(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&').replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+}
+
+const javaArgs = (values: readonly string[]): string => values.map(javaString).join(', ');
+
+export const spring: SnippetGenerator = (p) => {
+  // Spring checks the actual request's method against allowedMethods too, so it lists the request's own method.
+  const methods = [...new Set([p.method.toUpperCase(), ...p.allowMethods])];
+  const code = [
+    'import org.springframework.context.annotation.Configuration;',
+    'import org.springframework.web.servlet.config.annotation.CorsRegistry;',
+    'import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;',
+    '',
+    '@Configuration',
+    'public class CorsConfig implements WebMvcConfigurer {',
+    '  @Override',
+    '  public void addCorsMappings(CorsRegistry registry) {',
+    `    registry.addMapping(${javaString(p.path)})`,
+    `        .allowedOrigins(${javaString(p.origin)})`,
+    // Spring's defaults are GET, HEAD, POST and every header: least privilege names them.
+    `        .allowedMethods(${javaArgs(methods)})`,
+    `        .allowedHeaders(${javaArgs(p.allowHeaders)})`,
+    `        .allowCredentials(${p.credentials});`,
+    '  }',
+    '}',
+  ].join('\n');
+  return {
+    server: 'spring',
+    label: 'Spring Boot (Spring MVC)',
+    language: 'java',
+    where: 'a @Configuration class in your Spring Boot application (Spring MVC; WebFlux has the same CorsRegistry API on WebFluxConfigurer)',
+    code,
+    notes: [
+      'Spring answers the preflight itself and adds Vary: Origin. With Spring Security, also call http.cors(Customizer.withDefaults()) so the preflight is let through before authentication.',
+      'Or annotate the handler: @CrossOrigin(origins = …, methods = …, allowedHeaders = …) on the method.',
+    ],
+  };
+};
