@@ -1,7 +1,7 @@
-// Literals for the Apache, Caddy, Django, Flask and Go snippets: a policy value (origin, path, method, header name)
+// Literals for the snippets written in server and Python/Go syntax: a policy value (origin, path, method, header name)
 // comes from captured traffic, so it reaches a config or source file only through one of these, never spliced raw.
 
-/** Percent-decoded path, as Apache, Caddy, Django and Flask match it; the path itself when it does not decode. */
+/** Percent-decoded path, as nginx, Apache, Caddy, Django and Flask match it; the path itself when it does not decode. */
 export function decodedPath(path: string): string {
   try {
     return decodeURIComponent(path);

@@ -1,5 +1,6 @@
 // nginx: an exact-match location whose responses, error pages included, carry the headers, with its own preflight branch.
 import { placeholder, preflightHeaderLines, responseHeaderLines, unknownMethodNote, type HeaderLine } from './common.ts';
+import { decodedPath } from './literals.ts';
 import type { SnippetGenerator } from './types.ts';
 
 /** nginx cannot escape "$" in a string (it always starts a variable): a `geo` variable that holds "$" stands in. */
@@ -15,15 +16,6 @@ function quote(value: string, interpolated: boolean): string {
 
 const addHeaders = (lines: HeaderLine[], indent: string): string[] =>
   lines.map(([n, v]) => `${indent}add_header ${quote(n, false)} ${quote(v, true)} always;`);
-
-/** nginx matches locations against the decoded URI. */
-function decodedPath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
 
 export const nginx: SnippetGenerator = (p) => {
   const needsDollar = [...preflightHeaderLines(p), ...responseHeaderLines(p)].some(([, v]) => v.includes('$'));
