@@ -1,6 +1,7 @@
 // Keeps the per-tab store and the in-flight pairing state in storage.session, so a stopped background (Chrome's idle
 // service worker, Firefox's suspended event page) restarts with everything it had: compact, batched, chunked writes.
 import type { CorrelatorState } from '../capture/correlate.ts';
+import { headerLine, internString } from '../capture/intern.ts';
 import type { BrowserName, HeaderList, ObservedExchange, ObservedPreflight, ObservedResponse } from '../core/types.ts';
 import type { StoredExchange, TabMeta } from './tab-store.ts';
 
@@ -49,7 +50,7 @@ const flat = (h: HeaderList | null): Flat | 0 => (h ? h.flat() : 0);
 const unflat = (f: Flat | 0): HeaderList | null => {
   if (f === 0) return null;
   const out: Array<readonly [string, string]> = [];
-  for (let i = 0; i + 1 < f.length; i += 2) out.push([f[i]!, f[i + 1]!]);
+  for (let i = 0; i + 1 < f.length; i += 2) out.push(headerLine(f[i]!, f[i + 1]!));
   return out;
 };
 const response = (r: ObservedResponse | null): ResponseTuple | 0 => (r ? [r.status, r.headers.flat()] : 0);
@@ -74,8 +75,8 @@ export function decodeExchange(t: RecordTuple, tabId: number, browser: BrowserNa
   const [id, startedAt, revision, seq, blocked, origin, type, hops, end] = t;
   const exchange: ObservedExchange = {
     browser,
-    origin: origin === 0 ? null : origin,
-    type,
+    origin: origin === 0 ? null : internString(origin),
+    type: internString(type),
     hops: hops.map((h) => ({
       url: h[0],
       method: h[1],

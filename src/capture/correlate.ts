@@ -2,6 +2,7 @@
 // the request it was sent for (browser-facts.md §8: requestId arithmetic is unreliable, so pair by URL and method).
 import { originOf } from '../core/origin.ts';
 import type { BrowserName, HeaderList, ObservedExchange, ObservedHop, ObservedPreflight } from '../core/types.ts';
+import { headerLine, internString } from './intern.ts';
 import type { WebRequestDetails, WebRequestEvent, WebRequestHeader } from './webrequest.ts';
 
 export interface CorrelatedExchange {
@@ -38,7 +39,7 @@ export interface CorrelatorState {
 /** Header values arrive as strings, or as bytes (`binaryValue`) when they are not valid UTF-8. */
 export function toHeaderList(headers: WebRequestHeader[] | undefined): HeaderList {
   if (!headers) return [];
-  return headers.map((h) => [h.name, h.value ?? String.fromCharCode(...(h.binaryValue ?? []))] as const);
+  return headers.map((h) => headerLine(h.name, h.value ?? String.fromCharCode(...(h.binaryValue ?? []))));
 }
 
 function headerOf(headers: HeaderList, name: string): string | null {
@@ -143,7 +144,7 @@ export class Correlator {
         startedAt: d.timeStamp,
         documentKey: documentKey(d),
         sentHeaders: false,
-        exchange: { browser: this.browser, origin: pageOrigin(d), type: d.type, hops: [newHop(d)], end: { state: 'pending' } },
+        exchange: { browser: this.browser, origin: shared(pageOrigin(d)), type: internString(d.type), hops: [newHop(d)], end: { state: 'pending' } },
       };
       this.byRequest.set(d.requestId, t);
       this.order.push(t);
@@ -228,6 +229,8 @@ export class Correlator {
     return null;
   }
 }
+
+const shared = (s: string | null): string | null => (s === null ? null : internString(s));
 
 function newHop(d: WebRequestDetails): ObservedHop {
   return { url: d.url, method: d.method, requestHeaders: null, preflight: null, response: null, redirectTo: null };

@@ -110,24 +110,18 @@ async function play(context: BrowserContext, page: Page, server: ScenarioServer,
 const HAR_MODULE = 'devtools://devtools/bundled/models/har/har.js';
 const LOGS_MODULE = 'devtools://devtools/bundled/models/logs/logs.js';
 
-interface NetworkLogModule {
-  NetworkLog: { NetworkLog: { instance(): { requests(): Array<{ url(): string }> } } };
-}
-interface HarModule {
-  Log: { Log: { build(requests: unknown[], options: { sanitize: boolean }): Promise<unknown> } };
+/** Runs `body` in the DevTools window with `logs` and `har` bound to those modules. A string, not a function: the
+ *  test runner rewrites `import()` inside functions into a helper the DevTools page does not have. */
+function inDevtools<T>(devtools: PuppeteerPage, body: string): Promise<T> {
+  return devtools.evaluate(
+    `(async () => { const logs = await import(${JSON.stringify(LOGS_MODULE)}); const har = await import(${JSON.stringify(HAR_MODULE)}); ${body} })()`,
+  ) as Promise<T>;
 }
 
-/** The DevTools window's network log: created on first use (normally by the Network panel), so this makes it start
- *  recording, and returns how many of its requests have `url`. */
+/** The DevTools window's network log is created on first use (normally by the Network panel): asking it makes it
+ *  start recording. How many of its requests have `url`. */
 function devtoolsLogged(devtools: PuppeteerPage, url: string): Promise<number> {
-  return devtools.evaluate(
-    async (module, u) => {
-      const logs = (await import(module)) as NetworkLogModule;
-      return logs.NetworkLog.NetworkLog.instance().requests().filter((r) => r.url() === u).length;
-    },
-    LOGS_MODULE,
-    url,
-  );
+  return inDevtools(devtools, `return logs.NetworkLog.NetworkLog.instance().requests().filter((r) => r.url() === ${JSON.stringify(url)}).length;`);
 }
 
 async function recordDevtools(scenarios: readonly Scenario[], harPath: string, server: ScenarioServer, executablePath: string): Promise<{ version: string; oracles: HarOracle[] }> {
@@ -151,16 +145,10 @@ async function recordDevtools(scenarios: readonly Scenario[], harPath: string, s
         return (await devtoolsLogged(devtools, url)) > 0 ? true : undefined;
       });
       const oracles = await play(launched.context, page, server, scenarios);
-      const har = await devtools.evaluate(
-        async (harModule, logsModule) => {
-          const logs = (await import(logsModule)) as NetworkLogModule;
-          const har = (await import(harModule)) as HarModule;
-          // sanitize: false is "Export HAR (with sensitive data)": Cookie and Set-Cookie stay in.
-          const log = await har.Log.Log.build(logs.NetworkLog.NetworkLog.instance().requests(), { sanitize: false });
-          return JSON.stringify({ log }, null, 1);
-        },
-        HAR_MODULE,
-        LOGS_MODULE,
+      // sanitize: false is "Export HAR (with sensitive data)": Cookie and Set-Cookie stay in.
+      const har = await inDevtools<string>(
+        devtools,
+        'return JSON.stringify({ log: await har.Log.Log.build(logs.NetworkLog.NetworkLog.instance().requests(), { sanitize: false }) }, null, 1);',
       );
       writeFileSync(harPath, `${har}\n`);
       return { version: launched.context.browser()?.version() ?? 'unknown', oracles };

@@ -31,6 +31,20 @@ describe('preflight cache in the list and details', () => {
     await screen.findByText(/Copied the preflight as curl/);
   });
 
+  it('says in the details how long each browser keeps a preflight that passed', async () => {
+    await openPanel(three);
+    const first = rows().find((r) => within(r).queryByTestId('row-preflight-cached') === null)!;
+    fireEvent.click(first);
+    expect(screen.getByTestId('preflight-max-age').textContent).toBe('Preflight cache: Chrome keeps the preflight 600 s. Firefox keeps the preflight 600 s.');
+  });
+
+  it('does not claim a failed preflight is cached', async () => {
+    await openPanel([recordOf('preflight-acah-missing')]);
+    fireEvent.click(rows()[0]!);
+    expect(screen.getByTestId('preflight')).toBeTruthy();
+    expect(screen.queryByTestId('preflight-max-age')).toBeNull();
+  });
+
   it('shows the Preflights view per endpoint: sent, served from cache, effective max-age', async () => {
     await openPanel(three);
     fireEvent.click(screen.getByTestId('preflights-toggle'));

@@ -29,6 +29,10 @@ export function HopView({ hop, index, diagnosis }: HopViewProps) {
   const cached = diagnosis.preflights.some((p) => p.hop === index && p.fromCacheInferred);
   const pre = hop.preflight;
   const target = redirectTarget(hop);
+  // Only a preflight that passed is cached: its response's Access-Control-Max-Age as each browser reads it.
+  const preResponse = pre?.response ?? null;
+  const passed = preResponse !== null && isOkStatus(preResponse.status) && !diagnosis.checks.some((c) => c.hop === index && c.stage === 'preflight' && !c.ok);
+  const cachedFor = passed ? [diagnosis.browser, diagnosis.otherBrowser.browser].map((b) => effectiveMaxAge(preResponse.headers, b).explanation) : null;
   return (
     <section class="hop" data-testid="hop" aria-label={index === 0 ? 'Initial request' : `Redirect ${index}`}>
       <h4>
@@ -51,10 +55,9 @@ export function HopView({ hop, index, diagnosis }: HopViewProps) {
             <HeaderTable title="Request headers" headers={pre.requestHeaders} offending={o.preflightRequest} showMissing={false} testid="preflight-request-headers" />
             <HeaderTable title="Response headers" headers={pre.response?.headers ?? null} offending={o.preflightResponse} showMissing testid="preflight-response-headers" />
           </div>
-          {pre.response && isOkStatus(pre.response.status) && !diagnosis.checks.some((c) => c.hop === index && c.stage === 'preflight' && !c.ok) && (
+          {cachedFor && (
             <p class="muted" data-testid="preflight-max-age">
-              Preflight cache: <NetText value={effectiveMaxAge(pre.response.headers, diagnosis.browser).explanation} />{' '}
-              <NetText value={effectiveMaxAge(pre.response.headers, diagnosis.otherBrowser.browser).explanation} />
+              Preflight cache: <NetText value={cachedFor.join(' ')} />
             </p>
           )}
         </div>
