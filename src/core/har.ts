@@ -3,6 +3,7 @@
 import type { Entry } from 'har-format';
 import { hasHeader, headerValue } from './headers.ts';
 import { originOf, sameOrigin } from './origin.ts';
+import { classifyEnd } from './outcome.ts';
 import { preflightTriggers } from './safelist.ts';
 import type { BrowserName, HeaderList, ObservedEnd, ObservedExchange, ObservedHop, ObservedPreflight } from './types.ts';
 
@@ -279,7 +280,8 @@ function gapsOf(c: Chain, ex: ObservedExchange, browser: BrowserName): HarGap[] 
     // After a preflight the HAR shows, a request without headers or response never went out: nothing is missing.
     const stoppedByPreflight = hop.preflight?.response != null && !hop.response;
     if (!hop.requestHeaders && !stoppedByPreflight) gaps.add('sent-headers');
-    if (!hop.response && !stoppedByPreflight && p.failure && isBrowserError(p.failure)) gaps.add('blocked-response');
+    // Only a CORS failure had a response to hide; a refused connection had none.
+    if (!hop.response && !stoppedByPreflight && i === c.entries.length - 1 && classifyEnd(ex) === 'cors-failure') gaps.add('blocked-response');
     const hopCrossOrigin = origin === null || !sameOrigin(hop.url, origin);
     // The page's own headers are in the HAR even when the rest is not: enough to tell a preflight was needed.
     if (hopCrossOrigin && !hop.preflight && preflightTriggers(p.method, p.headers, browser).length > 0) gaps.add('preflight');

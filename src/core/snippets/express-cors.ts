@@ -27,7 +27,7 @@ export const expressCors: SnippetGenerator = (p) => {
     server: 'express-cors',
     label: 'Express (cors package)',
     language: 'js',
-    where: 'where your Express app defines this route (cors 2.x, Express 4 or 5)',
+    where: 'the module where your Express app defines this route (cors 2.x, Express 4 or 5)',
     code,
     notes: [
       ...(p.preflight ? ['Register app.options before any authentication middleware: preflights never carry cookies or Authorization.'] : []),

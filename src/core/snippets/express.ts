@@ -29,7 +29,7 @@ export const express: SnippetGenerator = (p) => {
     server: 'express',
     label: 'Express (no package)',
     language: 'js',
-    where: 'where your Express app defines this route (Express 4 or 5)',
+    where: 'the module where your Express app defines this route (Express 4 or 5)',
     code,
     notes: [
       'Set the headers before anything can send the response: an error thrown earlier goes out without them, and the browser then hides its status.',

@@ -35,7 +35,7 @@ export const fastify: SnippetGenerator = (p) => {
     server: 'fastify',
     label: 'Fastify (@fastify/cors)',
     language: 'js',
-    where: 'where your Fastify app registers plugins and this route (Fastify 5, @fastify/cors 11, an ES module)',
+    where: 'the module where your Fastify app registers plugins and this route (Fastify 5, @fastify/cors 11, an ES module)',
     code,
     notes: [
       ...(p.preflight
