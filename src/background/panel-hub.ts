@@ -15,6 +15,9 @@ import type { TabStore } from './tab-store.ts';
 /** Changes are coalesced per exchange for this long: a burst of requests costs one message per panel. */
 export const UPSERT_BATCH_MS = 75;
 
+/** Exchanges per snapshot message; a bigger tab's snapshot continues in upserts of this size, oldest first. */
+export const SNAPSHOT_SLICE = 500;
+
 export interface HubCommands {
   /** Runs before a tab's snapshot is sent (the background fills in what it can, e.g. the tab's URL). */
   prepare(tabId: number): Promise<void>;
@@ -73,7 +76,15 @@ export class PanelHub {
     // Deltas queued before the snapshot go out to the other panels first: the snapshot already has them, and a
     // panel must see each eviction either in its snapshot or through the `dropped` count of a later upsert.
     this.flushTab(tabId);
-    post(port, { type: 'snapshot', version: PROTOCOL_VERSION, snapshot: this.store.snapshot(tabId) });
+    // In slices: one message of 10,000 exchanges (~14 MB) took the panel over a second to receive and derive before
+    // it could paint a row; the first slice paints at once and the rest arrive as upserts right behind it.
+    const snapshot = this.store.snapshot(tabId);
+    const all = snapshot.exchanges;
+    const following = Math.max(0, all.length - SNAPSHOT_SLICE);
+    post(port, { type: 'snapshot', version: PROTOCOL_VERSION, snapshot: { ...snapshot, exchanges: all.slice(0, SNAPSHOT_SLICE) }, following });
+    for (let i = SNAPSHOT_SLICE; i < all.length; i += SNAPSHOT_SLICE) {
+      post(port, { type: 'upsert', tabId, exchanges: all.slice(i, i + SNAPSHOT_SLICE), dropped: snapshot.dropped });
+    }
     let ports = this.ports.get(tabId);
     if (!ports) this.ports.set(tabId, (ports = new Set()));
     ports.add(port);

@@ -1,6 +1,6 @@
 // The browsers' CORS-preflight cache: Access-Control-Max-Age as each browser parses it, which later requests a cached
 // preflight answers, and per endpoint how many preflights a longer Max-Age would have saved.
-import { headerAllowed, isOkStatus, parseAllowList, type AllowList } from './checks.ts';
+import { isOkStatus, parseAllowList, type AllowList } from './checks.ts';
 import { explainPreflights } from './evaluate.ts';
 import { headerValue } from './headers.ts';
 import { judge, type Judgement } from './judge.ts';
@@ -98,7 +98,8 @@ export interface PreflightUse {
   /** What the browser's cache, replayed over the tab's earlier preflights, should have done. A prediction: the
    *  browser also sends the OPTIONS when the request bypassed its caches (fetch `cache: 'no-store'` or `'reload'`,
    *  and in Chromium `'no-cache'`; measured), and webRequest shows neither that mode nor the Pragma and
-   *  Cache-Control headers it adds. */
+   *  Cache-Control headers it adds. Firefox also drops an entry when the host's DNS record is newer than it
+   *  (CORSCacheEntry::CheckDNSCache): measured with an IP-literal API, its cache missed for the first seconds. */
   predicted: 'sent' | 'cached';
   /** A sent preflight that passed, so the browser stored it. */
   stored: boolean;

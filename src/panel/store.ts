@@ -45,7 +45,12 @@ function upsert(records: readonly ExchangeRecord[], incoming: readonly ExchangeR
     // A delta that arrives after a newer snapshot must not roll a row back.
     else if (out[i]!.revision < r.revision) out[i] = r;
   }
-  for (const r of added) out.splice(insertionPoint(out, r.startedAt), 0, r);
+  for (const r of added) {
+    // Snapshot slices and most live batches only append: skip the search and the splice.
+    const last = out[out.length - 1];
+    if (!last || last.startedAt <= r.startedAt) out.push(r);
+    else out.splice(insertionPoint(out, r.startedAt), 0, r);
+  }
   return out;
 }
 

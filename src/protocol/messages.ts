@@ -39,8 +39,10 @@ export type PanelMessage =
   | { type: 'probe'; tabId: number; probeId: string; url: string; method: ProbeMethod };
 
 export type BackgroundMessage =
-  /** The whole tab, sent after every subscribe (so a reconnect after a worker restart is a full refresh). */
-  | { type: 'snapshot'; version: number; snapshot: TabSnapshot }
+  /** The whole tab, sent after every subscribe (so a reconnect after a worker restart is a full refresh). A big tab
+   *  comes in slices: the snapshot holds its oldest exchanges, and `following` more arrive at once in upserts
+   *  (absent: 0). */
+  | { type: 'snapshot'; version: number; snapshot: TabSnapshot; following?: number }
   /** New or changed exchanges (batched), plus the current dropped count. When `dropped` grew by k since the last
    *  snapshot/upsert, the tab's k oldest exchanges (by startedAt, equal starts in arrival order) left the list to
    *  respect the bound: apply the batch, then remove that many from the start. A batch may hold an exchange that

@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/core/diagnose.ts';
+import { parseHar } from '../../src/core/har.ts';
 import { REPORT_SCHEMA, type Report } from '../../src/core/report.ts';
 import { cliConfig } from '../../vite.config.ts';
 import type { HarRecording } from '../conformance/har-recorder.ts';
-import { HAR_FIXTURE, HAR_ORACLE_FIXTURE } from '../conformance/record-har.ts';
+import { HAR_FIXTURE, HAR_ORACLE_FIXTURE, harFixture } from '../conformance/record-har.ts';
 
 interface Run {
   code: number | null;
@@ -76,6 +78,32 @@ describe('corsight analyze', () => {
     const exact = report.exchanges.find((e) => e.url.includes('/s/simple-acao-exact/'));
     expect(exact).toMatchObject({ verdict: 'allowed', method: 'GET', origin: oracle.origins.page });
     expect(report.exchanges.filter((e) => e.verdict === 'blocked').length).toBeGreaterThan(100);
+  });
+
+  it("on a Chrome DevTools HAR, names Chromium's own reason for each blocked request", async () => {
+    const files = harFixture('devtools');
+    const rec = JSON.parse(readFileSync(files.oracle, 'utf8')) as HarRecording;
+    const r = await corsight('analyze', files.har, '--json');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as Report;
+    const blocked = rec.oracles.filter((o) => o.oracle.chrome?.corsError);
+    expect(blocked.length).toBeGreaterThan(150);
+    const differ = blocked.filter((o) => {
+      const e = report.exchanges.find((x) => x.url.includes(o.marker));
+      return e?.verdict !== 'blocked' || e.corsError !== o.oracle.chrome?.corsError || e.failedParameter !== o.oracle.chrome?.failedParameter;
+    });
+    // Where the HAR cannot tell the credentials mode or the page's header order, the report gives one of the
+    // browser's possible answers (the panel lists the others): only there may it differ.
+    const har = parseHar(readFileSync(files.har, 'utf8'));
+    const ambiguous = (marker: string): boolean => {
+      const h = har.ok ? har.exchanges.find((e) => e.exchange.hops[0]?.url.includes(marker)) : undefined;
+      const d = h ? diagnose(h.exchange) : null;
+      return d !== null && (d.ifCredentialed !== null || d.alternatives.length > 0);
+    };
+    expect(differ.filter((o) => !ambiguous(o.marker)).map((o) => o.id)).toEqual([]);
+    expect(differ.length).toBeLessThan(5);
+    const text = await corsight('analyze', files.har);
+    expect(text.stdout).toMatch(/^Blocked {2}GET +http:\/\/127\.0\.0\.1:\d+\/s\/simple-no-acao\/\w+\/0 {2}The response has no Access-Control-Allow-Origin header\.$/m);
   });
 
   it('exits 2 with a clear message on unreadable input', async () => {
