@@ -1,8 +1,8 @@
 // "Copy as curl" for one hop: its preflight and its request as shell commands, secrets redacted unless the toolbar's
 // "Include cookies and auth" is on.
-import { useState } from 'preact/hooks';
 import { curlCommands } from '../../core/curl.ts';
 import type { ObservedExchange } from '../../core/types.ts';
+import { CopyButton } from './CopyButton.tsx';
 
 export interface CurlButtonsProps {
   exchange: ObservedExchange;
@@ -12,38 +12,31 @@ export interface CurlButtonsProps {
 }
 
 export function CurlButtons({ exchange, hop, includeSecrets, copyText }: CurlButtonsProps) {
-  const [status, setStatus] = useState('');
   const cmds = curlCommands(exchange, hop, { includeSecrets });
   const preflight = cmds.preflight;
-  const copy = (text: string, what: string): void => {
-    copyText(text).then(
-      () => setStatus(`Copied the ${what} as curl${includeSecrets ? ' (with cookies and auth)' : ''}.`),
-      () => setStatus('Could not copy.'),
-    );
-  };
+  const done = (what: string): string => `Copied the ${what} as curl${includeSecrets ? ' (with cookies and auth)' : ''}.`;
   return (
     <div class="curl" data-testid="curl">
       {preflight !== null && (
-        <button
-          type="button"
-          data-testid="copy-preflight-curl"
+        <CopyButton
+          label="Copy preflight as curl"
+          testid="copy-preflight-curl"
+          statusTestid="curl-preflight-status"
           title={cmds.preflightSeen ? 'The OPTIONS request as the browser sent it' : 'The OPTIONS request the browser would send (it was not seen)'}
-          onClick={() => copy(preflight, 'preflight')}
-        >
-          Copy preflight as curl
-        </button>
+          text={() => preflight}
+          copyText={copyText}
+          done={done('preflight')}
+        />
       )}
-      <button
-        type="button"
-        data-testid="copy-request-curl"
-        title={cmds.requestHeadersSeen ? 'The request with the headers the browser sent' : 'The browser never showed this request\'s headers: only its Origin is included'}
-        onClick={() => copy(cmds.request, 'request')}
-      >
-        Copy request as curl
-      </button>
-      <span role="status" class="muted" data-testid="curl-status">
-        {status}
-      </span>
+      <CopyButton
+        label="Copy request as curl"
+        testid="copy-request-curl"
+        statusTestid="curl-request-status"
+        title={cmds.requestHeadersSeen ? 'The request with the headers the browser sent' : "The browser never showed this request's headers: only its Origin is included"}
+        text={() => cmds.request}
+        copyText={copyText}
+        done={done('request')}
+      />
     </div>
   );
 }

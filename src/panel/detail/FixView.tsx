@@ -1,8 +1,8 @@
 // What the server must send: the headers per response, with a button that copies them.
-import { useState } from 'preact/hooks';
 import type { Fix } from '../../core/fix.ts';
 import type { CorsPolicy } from '../../core/snippets/index.ts';
 import { NetText } from '../NetText.tsx';
+import { CopyButton, NoteList } from './CopyButton.tsx';
 import { fixBlocks, fixText } from './fix-text.ts';
 import { SnippetView } from './SnippetView.tsx';
 
@@ -14,13 +14,6 @@ export interface FixViewProps {
 }
 
 export function FixView({ fix, policy, copyText }: FixViewProps) {
-  const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
-  const copy = (): void => {
-    copyText(fixText(fix)).then(
-      () => setCopied('copied'),
-      () => setCopied('failed'),
-    );
-  };
   return (
     <div class="fix" data-testid="fix">
       {fixBlocks(fix).map((b) => (
@@ -35,21 +28,15 @@ export function FixView({ fix, policy, copyText }: FixViewProps) {
           </div>
         </div>
       ))}
-      {fix.notes.length > 0 && (
-        <ul class="notes" data-testid="fix-notes">
-          {fix.notes.map((n, i) => (
-            <li key={i}>
-              <NetText value={n} />
-            </li>
-          ))}
-        </ul>
-      )}
-      <button type="button" onClick={copy} data-testid="copy-fix">
-        Copy fix
-      </button>
-      <span role="status" class="muted" data-testid="copy-status">
-        {copied === 'copied' ? ' Copied.' : copied === 'failed' ? ' Could not copy: select the lines above instead.' : ''}
-      </span>
+      <NoteList notes={fix.notes} testid="fix-notes" />
+      <CopyButton
+        label="Copy fix"
+        testid="copy-fix"
+        statusTestid="copy-status"
+        text={() => fixText(fix)}
+        copyText={copyText}
+        refused=" Could not copy: select the lines above instead."
+      />
       {policy !== null && <SnippetView policy={policy} credentialsUnknown={fix.ifCredentialed.length > 0} copyText={copyText} />}
     </div>
   );

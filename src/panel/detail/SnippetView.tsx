@@ -3,7 +3,7 @@
 import { signal } from '@preact/signals';
 import { useState } from 'preact/hooks';
 import { NOT_PROVEN_WHY, snippetsFor, type CorsPolicy, type ServerId } from '../../core/snippets/index.ts';
-import { NetText } from '../NetText.tsx';
+import { CopyButton, NoteList } from './CopyButton.tsx';
 
 /** The server last picked: one per panel, so every exchange opens on the user's own stack. */
 export const chosenServer = signal<ServerId>('express-cors');
@@ -17,15 +17,8 @@ export interface SnippetViewProps {
 
 export function SnippetView({ policy, credentialsUnknown, copyText }: SnippetViewProps) {
   const [withCredentials, setWithCredentials] = useState(false);
-  const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
   const snippets = snippetsFor(credentialsUnknown && withCredentials ? { ...policy, credentials: true } : policy);
   const snippet = snippets.find((s) => s.server === chosenServer.value) ?? snippets[0]!;
-  const copy = (): void => {
-    copyText(snippet.code).then(
-      () => setCopied('copied'),
-      () => setCopied('failed'),
-    );
-  };
   return (
     <div class="snippet" data-testid="snippet">
       <h5>
@@ -36,7 +29,6 @@ export function SnippetView({ policy, credentialsUnknown, copyText }: SnippetVie
             value={snippet.server}
             onChange={(e) => {
               chosenServer.value = (e.currentTarget as HTMLSelectElement).value as ServerId;
-              setCopied('idle');
             }}
           >
             {snippets.map((s) => (
@@ -69,21 +61,17 @@ export function SnippetView({ policy, credentialsUnknown, copyText }: SnippetVie
           ? `Proven: a test runs this on a real ${snippet.label} and Chromium passes.`
           : `Not run here: ${NOT_PROVEN_WHY[snippet.server] ?? 'no live test starts this server yet.'}`}
       </p>
-      {snippet.notes.length > 0 && (
-        <ul class="notes" data-testid="snippet-notes">
-          {snippet.notes.map((n, i) => (
-            <li key={i}>
-              <NetText value={n} />
-            </li>
-          ))}
-        </ul>
-      )}
-      <button type="button" onClick={copy} data-testid="copy-snippet">
-        Copy {snippet.label} snippet
-      </button>
-      <span role="status" class="muted" data-testid="copy-snippet-status">
-        {copied === 'copied' ? ' Copied.' : copied === 'failed' ? ' Could not copy: select the code above instead.' : ''}
-      </span>
+      <NoteList notes={snippet.notes} testid="snippet-notes" />
+      {/* Keyed by server, so a status line never speaks of another server's snippet. */}
+      <CopyButton
+        key={snippet.server}
+        label={`Copy ${snippet.label} snippet`}
+        testid="copy-snippet"
+        statusTestid="copy-snippet-status"
+        text={() => snippet.code}
+        copyText={copyText}
+        refused=" Could not copy: select the code above instead."
+      />
     </div>
   );
 }
