@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { outDir } from '../vite.config.ts';
-import type { PanelDocument } from './panel-reader.ts';
+import type { PanelView } from './panel-reader.ts';
 import { waitFor } from './chromium.ts';
 
 export const DEFAULT_FIREFOX_PATH = '/usr/bin/firefox-esr';
@@ -39,6 +39,42 @@ interface BidiConnection {
   send(method: string, params: object): Promise<{ result: unknown }>;
 }
 
+/**
+ * A real mouse click (BiDi `input.performActions`) in the middle of the first element matching the CSS `selector` in
+ * browsing context `context`, once it exists, scrolled into view first, as Playwright's click does. Works in the
+ * moz-extension:// tabs that puppeteer cannot wrap as pages (browser-facts §10a).
+ */
+export async function bidiClick(bidi: BidiConnection, context: string, selector: string): Promise<void> {
+  const [x, y] = await waitFor(`an element to click: ${selector}`, async () => {
+    const { result } = await bidi.send('script.evaluate', {
+      expression: `(() => {
+        const el = document.querySelector(${JSON.stringify(selector)});
+        if (!el) return '';
+        el.scrollIntoView({ block: 'nearest' });
+        const r = el.getBoundingClientRect();
+        return Math.round(r.x + r.width / 2) + ',' + Math.round(r.y + r.height / 2);
+      })()`,
+      target: { context },
+      awaitPromise: false,
+      resultOwnership: 'none',
+    });
+    const r = result as { type: string; result?: { type: string; value?: unknown } };
+    const at = r.type === 'success' && typeof r.result?.value === 'string' ? r.result.value : '';
+    return at === '' ? undefined : at.split(',').map(Number);
+  });
+  await bidi.send('input.performActions', {
+    context,
+    actions: [
+      {
+        type: 'pointer',
+        id: 'mouse',
+        parameters: { pointerType: 'mouse' },
+        actions: [{ type: 'pointerMove', x, y }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }],
+      },
+    ],
+  });
+}
+
 export interface FirefoxLaunchOptions {
   executablePath: string;
   headless: boolean;
@@ -60,8 +96,8 @@ export interface LaunchedFirefox {
   openExtensionTab(path: string, size?: { width: number; height: number }): Promise<string>;
   /** The extension tab id of the tab showing `url`, asked through the extension API from one of its own pages. */
   tabIdOf(extensionContext: string, url: string): Promise<number>;
-  /** The panel document in an extension tab, for scripts/panel-reader.ts. */
-  panelDocument(context: string): PanelDocument;
+  /** The panel in an extension tab, for scripts/panel-reader.ts: evaluate, and real clicks. */
+  panelDocument(context: string): PanelView;
   /** Closes Firefox and removes its temporary profile. */
   close(): Promise<void>;
 }
@@ -143,10 +179,11 @@ export async function launchFirefox(options: FirefoxLaunchOptions): Promise<Laun
         return typeof ids[0] === 'number' ? ids[0] : undefined;
       });
 
-    const panelDocument = (context: string): PanelDocument => ({
+    const panelDocument = (context: string): PanelView => ({
       // The reader's functions are self-contained by design (panel-reader.ts), so their source runs as it is; the
       // result is trusted to have the function's type, as Playwright's evaluate trusts it.
       evaluate: async <R>(fn: () => R): Promise<R> => (await evaluate(context, `(${fn.toString()})()`)) as R,
+      click: (selector) => bidiClick(bidi, context, selector),
     });
 
     const launched = browser;

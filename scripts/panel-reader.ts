@@ -1,8 +1,8 @@
 // Reads what the Corsight panel shows (its request rows, from the DOM) and what the background holds (a protocol
 // snapshot): npm start prints the first, the e2e tests compare both with the engine.
-import type { Page } from 'playwright-core';
 import { diagnose } from '../src/core/diagnose.ts';
 import { isBackgroundMessage, PANEL_PORT_NAME, PROTOCOL_VERSION, type TabSnapshot } from '../src/protocol/messages.ts';
+import { waitFor } from './chromium.ts';
 
 /** One row of the panel's request list, as text. */
 export interface PanelRow {
@@ -19,6 +19,13 @@ export interface PanelRow {
 /** Anything that evaluates a function in the panel document: a Playwright page or frame, a puppeteer frame. */
 export interface PanelDocument {
   evaluate<R>(fn: () => R): Promise<R>;
+}
+
+/** A panel document the reader can also click in as a user does: a Playwright page, or Firefox's panel tab over BiDi
+ *  (scripts/firefox.ts). */
+export interface PanelView extends PanelDocument {
+  /** A real mouse click on the element matching the CSS `selector`, scrolled into view first. */
+  click(selector: string): Promise<void>;
 }
 
 /** The rows the panel document shows now. */
@@ -88,11 +95,22 @@ export interface PanelDetail {
  * Opens row `index` (showing `row`) in the detail view (a click, as a user would) and reads it. The detail stays open: clicking the next
  * row replaces it, which is much faster than closing it in between.
  */
-export async function readRowDetail(panel: Page, index: number, row: PanelRow): Promise<PanelDetail> {
-  await panel.getByTestId('request-row').nth(index).click();
-  const detail = panel.getByTestId('detail');
-  await detail.filter({ hasText: row.url }).waitFor();
-  const read = await detail.evaluate((el) => ({
+export async function readRowDetail(panel: PanelView, index: number, row: PanelRow): Promise<PanelDetail> {
+  // aria-rowindex counts the header row as 1, so list row `index` is aria-rowindex index + 2.
+  await panel.click(`[data-testid="request-row"][aria-rowindex="${index + 2}"]`);
+  const read = await waitFor(`the detail of ${row.url}`, async () => {
+    const shown = await panel.evaluate(collectDetail);
+    return shown !== null && shown.url.includes(row.url) ? shown : undefined;
+  });
+  const { hidden, ...rest } = read;
+  return { ...rest, hiddenStatus: hidden === null ? null : Number(hidden) };
+}
+
+/** Runs inside the panel document (self-contained, like collectPanelRows): the open detail view, or null. */
+function collectDetail(): (Omit<PanelDetail, 'hiddenStatus'> & { hidden: string | null }) | null {
+  const el = document.querySelector('[data-testid="detail"]');
+  if (el === null) return null;
+  return {
     url: el.querySelector('.detail-url')?.textContent ?? '',
     summary: el.querySelector('[data-testid="detail-summary"]')?.textContent ?? '',
     hidden: el.querySelector('[data-testid="hidden-status"] strong')?.textContent ?? null,
@@ -103,9 +121,7 @@ export async function readRowDetail(panel: Page, index: number, row: PanelRow): 
     })),
     failingChecks: el.querySelectorAll('[data-testid="check-row"][data-ok="false"]').length,
     offending: [...el.querySelectorAll('[data-offending="true"]')].map((r) => r.textContent ?? ''),
-  }));
-  const { hidden, ...rest } = read;
-  return { ...rest, hiddenStatus: hidden === null ? null : Number(hidden) };
+  };
 }
 
 /** The chrome.* members the snapshot request uses inside an extension page (no @types/chrome here). */
@@ -143,12 +159,22 @@ export async function readSnapshot(extensionPage: ExtensionDocument, tabId: numb
           port.disconnect();
           reject(new Error('the background sent no snapshot within 5 s'));
         }, 5000);
+        // A big tab's snapshot continues in `following` exchanges sent as upserts right behind it.
+        let whole: { snapshot: { exchanges: unknown[] }; following?: number } | null = null;
+        let missing = 0;
         port.onMessage.addListener((m) => {
-          const type = (m as { type?: unknown }).type;
-          if (type !== 'snapshot' && type !== 'version-mismatch') return;
+          const msg = m as { type?: unknown; following?: number; exchanges?: unknown[]; snapshot?: { exchanges: unknown[] } };
+          if (whole && msg.type === 'upsert') {
+            whole.snapshot.exchanges.push(...(msg.exchanges ?? []));
+            missing -= msg.exchanges?.length ?? 0;
+          } else if (msg.type === 'snapshot' || msg.type === 'version-mismatch') {
+            whole = msg as typeof whole;
+            missing = msg.following ?? 0;
+          }
+          if (!whole || missing > 0) return;
           clearTimeout(timer);
           port.disconnect();
-          resolve(m);
+          resolve(whole);
         });
         port.postMessage({ type: 'subscribe', version, tabId });
       }),
@@ -164,13 +190,13 @@ export async function readSnapshot(extensionPage: ExtensionDocument, tabId: numb
 export interface DetailedRow extends PanelRow, Pick<PanelDetail, 'hiddenStatus' | 'findings'> {}
 
 /** Every row with its detail view, read by opening each in turn. */
-export async function readDetailedRows(panel: Page, rows: readonly PanelRow[]): Promise<DetailedRow[]> {
+export async function readDetailedRows(panel: PanelView, rows: readonly PanelRow[]): Promise<DetailedRow[]> {
   const out: DetailedRow[] = [];
   for (const [i, row] of rows.entries()) {
     const { hiddenStatus, findings } = await readRowDetail(panel, i, row);
     out.push({ ...row, hiddenStatus, findings });
   }
-  if (rows.length > 0) await panel.getByTestId('close-detail').click();
+  if (rows.length > 0) await panel.click('[data-testid="close-detail"]');
   return out;
 }
 

@@ -2,7 +2,6 @@
 // DevTools on its panel; without a display it sends the whole gallery headless, prints what the panel shows for each
 // request, and exits.
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
 import { clickRunAll, clickRunAllPuppeteer } from '../demo/drive.ts';
 import { RUN_ALL } from '../demo/gallery.ts';
 import { DEFAULT_PORT, startDemo, type RunningDemo } from '../demo/server.ts';
@@ -18,7 +17,7 @@ import {
 } from './chromium.ts';
 import { openDemoSession, type DemoSession } from './demo-session.ts';
 import { assertFirefox, FirefoxNotFoundError, firefoxPath, launchFirefox, type LaunchedFirefox } from './firefox.ts';
-import { readDetailedRows, readPanelRows, settledRows, type DetailedRow, type PanelRow } from './panel-reader.ts';
+import { readDetailedRows, readPanelRows, settledRows, type DetailedRow, type PanelView } from './panel-reader.ts';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -85,8 +84,8 @@ function parseOptions(): Options {
   };
 }
 
-/** What the panel shows: its rows once settled, each with what its detail view adds. */
-async function panelRows(panel: Page): Promise<DetailedRow[]> {
+/** What the panel shows: its rows once settled, each with what its detail view adds (Chromium and Firefox alike). */
+async function panelRows(panel: PanelView): Promise<DetailedRow[]> {
   const rows = await settledRows(() => readPanelRows(panel), RUN_ALL.length);
   return readDetailedRows(panel, rows);
 }
@@ -94,11 +93,8 @@ async function panelRows(panel: Page): Promise<DetailedRow[]> {
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: string, text: string): string => (useColor ? `\u001b[${code}m${text}\u001b[0m` : text);
 
-/** A list row, with what its detail view adds when that was read (the Firefox run reads the list only). */
-type PrintedRow = PanelRow & Partial<Pick<DetailedRow, 'hiddenStatus' | 'findings'>>;
-
 /** One line per request, blocked ones first (each group in the order the page sent them). */
-function formatRows(rows: readonly PrintedRow[], apiOrigin: string): string[] {
+function formatRows(rows: readonly DetailedRow[], apiOrigin: string): string[] {
   const ordered = [...rows.filter((r) => r.verdict === 'blocked'), ...rows.filter((r) => r.verdict !== 'blocked')];
   const where = (url: string): string => (url.startsWith(`${apiOrigin}/`) ? url.slice(apiOrigin.length) : url);
   const widths = {
@@ -116,8 +112,8 @@ function formatRows(rows: readonly PrintedRow[], apiOrigin: string): string[] {
       visible(r.reason),
     ];
     // What the detail view adds that matters at a glance: the real status and security findings.
-    if (r.hiddenStatus !== null && r.hiddenStatus !== undefined) cells.push(paint('1', `(the server answered ${r.hiddenStatus})`));
-    for (const f of r.findings ?? []) cells.push(paint('33', `${f.severity}: ${visible(f.title)}`));
+    if (r.hiddenStatus !== null) cells.push(paint('1', `(the server answered ${r.hiddenStatus})`));
+    for (const f of r.findings) cells.push(paint('33', `${f.severity}: ${visible(f.title)}`));
     return cells.join('  ');
   });
 }
@@ -246,12 +242,11 @@ async function mainFirefox(options: Options): Promise<void> {
       const lookup = await firefox.openExtensionTab('panel.html', size);
       const tabId = await firefox.tabIdOf(lookup, page.url());
       const panel = await firefox.openExtensionTab(`panel.html?tabId=${tabId}`, size);
-      const rows = await settledRows(() => readPanelRows(firefox.panelDocument(panel)), RUN_ALL.length);
+      const rows = await panelRows(firefox.panelDocument(panel));
       const blocked = rows.filter((r) => r.verdict === 'blocked').length;
       console.log(
         `\nWhat the Corsight panel shows in Firefox for ${page.url()} (tab ${tabId}): ${rows.length} requests, ` +
-          `${blocked} blocked (${Math.round(performance.now() - started)} ms). The list only: open a row in the ` +
-          'panel for the status a CORS error hides and the security findings.\n',
+          `${blocked} blocked (${Math.round(performance.now() - started)} ms)\n`,
       );
       for (const line of formatRows(rows, demo.apiOrigin)) console.log(line);
     }

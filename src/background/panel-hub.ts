@@ -15,8 +15,12 @@ import type { TabStore } from './tab-store.ts';
 /** Changes are coalesced per exchange for this long: a burst of requests costs one message per panel. */
 export const UPSERT_BATCH_MS = 75;
 
-/** Exchanges per snapshot message; a bigger tab's snapshot continues in upserts of this size, oldest first. */
+/** Exchanges in the snapshot message itself: more rows than any panel shows at once, so it paints a full view. */
+export const FIRST_SLICE = 150;
+/** A bigger tab's snapshot continues in upserts of this many exchanges, oldest first. */
 export const SNAPSHOT_SLICE = 500;
+/** Time between two slices: about a frame, so the panel can paint what it has. */
+export const SLICE_GAP_MS = 16;
 
 export interface HubCommands {
   /** Runs before a tab's snapshot is sent (the background fills in what it can, e.g. the tab's URL). */
@@ -30,6 +34,8 @@ export interface HubCommands {
 export class PanelHub {
   private readonly ports = new Map<number, Set<Port>>();
   private readonly queued = new Map<number, Map<string, ExchangeRecord>>();
+  /** Ports still being sent a sliced snapshot, with what waits for them in order. */
+  private readonly paced = new Map<Port, BackgroundMessage[]>();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -77,14 +83,18 @@ export class PanelHub {
     // panel must see each eviction either in its snapshot or through the `dropped` count of a later upsert.
     this.flushTab(tabId);
     // In slices: one message of 10,000 exchanges (~14 MB) took the panel over a second to receive and derive before
-    // it could paint a row; the first slice paints at once and the rest arrive as upserts right behind it.
+    // it could paint a row. The first slice goes at once; the rest follow as upserts, SLICE_GAP_MS apart so the panel
+    // paints in between (it decodes each message before any of its code runs), with this port's live messages
+    // queued behind them in order.
     const snapshot = this.store.snapshot(tabId);
     const all = snapshot.exchanges;
-    const following = Math.max(0, all.length - SNAPSHOT_SLICE);
-    post(port, { type: 'snapshot', version: PROTOCOL_VERSION, snapshot: { ...snapshot, exchanges: all.slice(0, SNAPSHOT_SLICE) }, following });
-    for (let i = SNAPSHOT_SLICE; i < all.length; i += SNAPSHOT_SLICE) {
-      post(port, { type: 'upsert', tabId, exchanges: all.slice(i, i + SNAPSHOT_SLICE), dropped: snapshot.dropped });
+    const following = Math.max(0, all.length - FIRST_SLICE);
+    post(port, { type: 'snapshot', version: PROTOCOL_VERSION, snapshot: { ...snapshot, exchanges: all.slice(0, FIRST_SLICE) }, following });
+    const rest: BackgroundMessage[] = [];
+    for (let i = FIRST_SLICE; i < all.length; i += SNAPSHOT_SLICE) {
+      rest.push({ type: 'upsert', tabId, exchanges: all.slice(i, i + SNAPSHOT_SLICE), dropped: snapshot.dropped });
     }
+    if (rest.length) this.pace(port, rest);
     let ports = this.ports.get(tabId);
     if (!ports) this.ports.set(tabId, (ports = new Set()));
     ports.add(port);
@@ -135,7 +145,30 @@ export class PanelHub {
 
   private broadcast(tabId: number, message: BackgroundMessage): void {
     const ports = this.ports.get(tabId);
-    for (const port of ports ?? []) if (!post(port, message)) ports?.delete(port);
+    for (const port of ports ?? []) {
+      const waiting = this.paced.get(port);
+      if (waiting) waiting.push(message);
+      else if (!post(port, message)) ports?.delete(port);
+    }
+  }
+
+  /** Sends `messages` to one port one every SLICE_GAP_MS; what is broadcast meanwhile waits behind them. */
+  private pace(port: Port, messages: BackgroundMessage[]): void {
+    this.paced.set(port, messages);
+    const next = (): void => {
+      const message = messages.shift();
+      if (message === undefined) {
+        this.paced.delete(port);
+        return;
+      }
+      // A closed port: drop the rest (onDisconnect already took it out of `ports`).
+      if (!post(port, message)) {
+        this.paced.delete(port);
+        return;
+      }
+      setTimeout(next, SLICE_GAP_MS);
+    };
+    setTimeout(next, SLICE_GAP_MS);
   }
 }
 

@@ -1,7 +1,7 @@
 // Keeps the per-tab store and the in-flight pairing state in storage.session, so a stopped background (Chrome's idle
 // service worker, Firefox's suspended event page) restarts with everything it had: compact, batched, chunked writes.
 import type { CorrelatorState } from '../capture/correlate.ts';
-import { headerLine, internString } from '../capture/intern.ts';
+import { headerLine, headerList, internString } from '../capture/intern.ts';
 import type { BrowserName, HeaderList, ObservedExchange, ObservedPreflight, ObservedResponse } from '../core/types.ts';
 import type { StoredExchange, TabMeta } from './tab-store.ts';
 
@@ -40,7 +40,7 @@ export const FLUSH_MAX_DELAY_MS = 2000;
 // Compact form: tuples instead of objects, header lists flattened to [name, value, name, value, ...], null as 0.
 type Flat = string[];
 type ResponseTuple = [status: number, headers: Flat];
-type PreflightTuple = [url: string, requestHeaders: Flat | 0, response: ResponseTuple | 0, error: string | 0];
+type PreflightTuple = [url: string, requestHeaders: Flat | 0, response: ResponseTuple | 0, error: string | 0, respondedAt?: number];
 type HopTuple = [url: string, method: string, requestHeaders: Flat | 0, preflight: PreflightTuple | 0, response: ResponseTuple | 0, redirectTo: string | 0, ip?: string];
 /** `end`: 0 pending, 1 completed, a string is the error. */
 type RecordTuple = [id: string, startedAt: number, revision: number, seq: number, blocked: 0 | 1, origin: string | 0, type: string, hops: HopTuple[], end: 0 | 1 | string];
@@ -51,14 +51,19 @@ const unflat = (f: Flat | 0): HeaderList | null => {
   if (f === 0) return null;
   const out: Array<readonly [string, string]> = [];
   for (let i = 0; i + 1 < f.length; i += 2) out.push(headerLine(f[i]!, f[i + 1]!));
-  return out;
+  return headerList(out);
 };
 const response = (r: ObservedResponse | null): ResponseTuple | 0 => (r ? [r.status, r.headers.flat()] : 0);
 const unresponse = (r: ResponseTuple | 0): ObservedResponse | null => (r === 0 ? null : { status: r[0], headers: unflat(r[1]) ?? [] });
-const preflight = (p: ObservedPreflight | null): PreflightTuple | 0 =>
-  p ? [p.url, flat(p.requestHeaders), response(p.response), p.error ?? 0] : 0;
+const preflight = (p: ObservedPreflight | null): PreflightTuple | 0 => {
+  if (!p) return 0;
+  const t: PreflightTuple = [p.url, flat(p.requestHeaders), response(p.response), p.error ?? 0];
+  if (p.respondedAt !== undefined) t.push(p.respondedAt);
+  return t;
+};
+// Chunks stored before respondedAt was kept have four elements.
 const unpreflight = (p: PreflightTuple | 0): ObservedPreflight | null =>
-  p === 0 ? null : { url: p[0], requestHeaders: unflat(p[1]), response: unresponse(p[2]), error: p[3] === 0 ? null : p[3] };
+  p === 0 ? null : { url: p[0], requestHeaders: unflat(p[1]), response: unresponse(p[2]), error: p[3] === 0 ? null : p[3], ...(p[4] === undefined ? {} : { respondedAt: p[4] }) };
 
 export function encodeExchange(s: StoredExchange): RecordTuple {
   const { id, startedAt, revision, exchange: x } = s.record;

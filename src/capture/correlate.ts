@@ -2,7 +2,7 @@
 // the request it was sent for (browser-facts.md §8: requestId arithmetic is unreliable, so pair by URL and method).
 import { originOf } from '../core/origin.ts';
 import type { BrowserName, HeaderList, ObservedExchange, ObservedHop, ObservedPreflight } from '../core/types.ts';
-import { headerLine, internString } from './intern.ts';
+import { headerLine, headerList, internString } from './intern.ts';
 import type { WebRequestDetails, WebRequestEvent, WebRequestHeader } from './webrequest.ts';
 
 export interface CorrelatedExchange {
@@ -39,7 +39,7 @@ export interface CorrelatorState {
 /** Header values arrive as strings, or as bytes (`binaryValue`) when they are not valid UTF-8. */
 export function toHeaderList(headers: WebRequestHeader[] | undefined): HeaderList {
   if (!headers) return [];
-  return headers.map((h) => headerLine(h.name, h.value ?? String.fromCharCode(...(h.binaryValue ?? []))));
+  return headerList(headers.map((h) => headerLine(h.name, h.value ?? String.fromCharCode(...(h.binaryValue ?? [])))));
 }
 
 function headerOf(headers: HeaderList, name: string): string | null {
@@ -190,7 +190,10 @@ export class Correlator {
       case 'onBeforeRedirect':
       case 'onResponseStarted':
       case 'onCompleted':
-        if (!p.response) p.response = { status: d.statusCode ?? 0, headers: toHeaderList(d.responseHeaders) };
+        if (!p.response) {
+          p.response = { status: d.statusCode ?? 0, headers: toHeaderList(d.responseHeaders) };
+          p.respondedAt = d.timeStamp;
+        }
         break;
       case 'onErrorOccurred':
         p.error = d.error ?? 'unknown error';

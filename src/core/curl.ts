@@ -3,12 +3,9 @@
 import { explainPreflights } from './evaluate.ts';
 import { headerValue } from './headers.ts';
 import { judge } from './judge.ts';
+import { PROBE_ORIGIN } from './probe.ts';
 import { isSecretHeader, REDACTED } from './report.ts';
 import type { HeaderList, ObservedExchange } from './types.ts';
-
-/** The foreign Origin of the probe commands: a server that answers it with Access-Control-Allow-Origin reflects any
- *  origin. */
-export const PROBE_ORIGIN = 'https://evil.example';
 
 /** Headers curl writes itself from the URL and the body it sends (no body is captured). */
 const CURL_OWNED = new Set(['host', 'content-length', 'connection']);
@@ -44,7 +41,9 @@ function headerArg(name: string, value: string): string {
 function command(method: string, url: string, headers: HeaderList, opts: CurlOptions): string {
   // HEAD through -X would wait for a body that never comes; -I sends HEAD and prints the headers.
   const flags = method === 'HEAD' ? '-I' : method === 'GET' ? '-i' : `-i -X ${shellQuote(method)}`;
-  const lines = [`curl ${flags} ${shellQuote(url)}`];
+  // --globoff: curl would read `[…]` and `{…}` in the URL as its own ranges and lists (`?filter[name]=x` is an error,
+  // `?a={b,c}` two requests); the browser's URL holds them literally.
+  const lines = [`curl --globoff ${flags} ${shellQuote(url)}`];
   for (const [name, value] of headers) {
     const lower = name.toLowerCase();
     if (CURL_OWNED.has(lower)) continue;
@@ -87,7 +86,8 @@ export function curlCommands(ex: ObservedExchange, hop = 0, opts: CurlOptions = 
   };
 }
 
-/** The same commands with the foreign PROBE_ORIGIN: replay them to see whether the server trusts any origin. */
+/** The same commands with the panel check's foreign PROBE_ORIGIN: replay them to see whether the server trusts any
+ *  origin. */
 export function curlProbe(ex: ObservedExchange, hop = 0, opts: Omit<CurlOptions, 'origin'> = {}): CurlCommands {
   return curlCommands(ex, hop, { ...opts, origin: PROBE_ORIGIN });
 }

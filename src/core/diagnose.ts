@@ -119,7 +119,7 @@ const MODE_SUMMARY: Record<Exclude<RequestMode, 'cors'>, string> = {
 const MISMATCH_NOTE = {
   'completed-despite-failure': 'The browser let this request through although the captured headers say it should fail; something was not visible to the extension.',
   'blocked-unexplained': 'The browser blocked this request, but the headers webRequest showed do not explain why.',
-  'blocked-before-response': 'The browser blocked this request before any response the extension could see.',
+  'blocked-before-response': 'The browser blocked this request before any response Corsight could see.',
 } as const;
 
 function browserLabel(b: BrowserName): string {

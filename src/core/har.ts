@@ -168,12 +168,20 @@ function isBrowserError(failure: string): boolean {
 }
 
 function endOf(last: Parsed): ObservedEnd | null {
+  // A redirect nothing followed: refused (Firefox logs no target once it stops at 20 redirects), or cut off.
+  if (redirectOf(last) !== null) return null;
   if (last.status > 0) {
     // Measured: a no-cors response whose body the page never read ends in net::ERR_ABORTED after it arrived.
     if (last.failure && last.failure !== 'net::ERR_ABORTED' && isBrowserError(last.failure)) return { state: 'error', error: last.failure };
     return { state: 'completed' };
   }
   return last.failure && isBrowserError(last.failure) ? { state: 'error', error: last.failure } : null;
+}
+
+/** Where a redirect response points (redirectURL, else Location), absolute; null for any other response. */
+function redirectOf(p: Parsed): string | null {
+  const location = p.redirectURL || (p.status >= 300 && p.status < 400 ? (headerValue(p.responseHeaders, 'location') ?? '') : '');
+  return location ? resolve(location, p.url) : null;
 }
 
 function isPreflight(p: Parsed): boolean {
@@ -212,6 +220,12 @@ function chainEntries(entries: readonly Parsed[]): Chain[] {
     const hop: ObservedHop = { url: p.url, method: p.method, requestHeaders: requestHeadersOf(p), preflight: null, response: null, redirectTo: null };
     if (p.status > 0) hop.response = { status: p.status, headers: p.responseHeaders };
     const at = open.findIndex((o) => o.next === p.url && o.chain.entries[0]!.page === p.page);
+    // Firefox lists the target of a redirect it refused to follow: no response, no error, and neither the Origin
+    // nor the Sec-Fetch-Mode that every request it sends after a CORS redirect carries. It was never requested.
+    if (at !== -1 && p.status <= 0 && !p.failure && !hasHeader(p.headers, 'origin') && !hasHeader(p.headers, 'sec-fetch-mode')) {
+      open.splice(at, 1);
+      continue;
+    }
     let chain: Chain;
     if (at !== -1) {
       chain = open[at]!.chain;
@@ -223,8 +237,7 @@ function chainEntries(entries: readonly Parsed[]): Chain[] {
       chain = { entries: [p], hops: [hop] };
       chains.push(chain);
     }
-    const location = p.redirectURL || (p.status >= 300 && p.status < 400 ? (headerValue(p.responseHeaders, 'location') ?? '') : '');
-    const next = location ? resolve(location, p.url) : null;
+    const next = redirectOf(p);
     if (next) open.push({ chain, next });
   }
   return chains;

@@ -5,6 +5,7 @@ import type { ChainStep } from './evaluate.ts';
 import { headerValue } from './headers.ts';
 import type { Judgement } from './judge.ts';
 import { hostnameOf, pathOf } from './origin.ts';
+import { effectiveMaxAge, MAX_AGE_LIMITS, type MaxAge } from './preflight-cache.ts';
 import { splitList } from './tokens.ts';
 import type { ObservedResponse } from './types.ts';
 
@@ -33,9 +34,6 @@ export interface Finding {
 
 /** What lint needs from a judgement: the planned chain (the Origin each hop really sent) and the credentials mode. */
 export type LintInput = Pick<Judgement, 'mode' | 'chain' | 'creds'>;
-
-/** Chrome's and Firefox's caps on Access-Control-Max-Age (cors-rules.md §Fetch rule 20). */
-const MAX_AGE_CAP = { chrome: 7200, firefox: 86400 } as const;
 
 /** Server-chosen values go into the one-line `why`: keep them short there (the headers table shows them whole). */
 export function clip(value: string): string {
@@ -86,18 +84,26 @@ function privateWildcard(step: ChainStep, url: string): Finding | null {
   };
 }
 
+/** A kept Max-Age in words: the caps as hours, anything else in seconds. */
+function keptFor(m: MaxAge): string {
+  if (m.seconds === 0) return 'not at all';
+  return m.seconds % 3600 === 0 && m.seconds >= 7200 ? `${m.seconds / 3600} h` : `${m.seconds.toLocaleString('en-US')} s`;
+}
+
+/** Max-Age beyond Chrome's cap as either browser reads it (preflight-cache.ts: a value too long for Chrome's integer
+ *  still makes Firefox keep the preflight its full 24 h). */
 function maxAgeFinding(response: ObservedResponse): Finding | null {
-  const raw = (headerValue(response.headers, 'access-control-max-age') ?? '').trim();
-  // delta-seconds only; both browsers ignore anything else (Chrome falls back to 5 s, Firefox does not cache).
-  if (!/^\d{1,15}$/.test(raw)) return null;
-  const seconds = Number(raw);
-  if (seconds <= MAX_AGE_CAP.chrome) return null;
-  const kept = seconds > MAX_AGE_CAP.firefox ? 'Chrome keeps it 2 h, Firefox 24 h' : `Chrome keeps it 2 h, Firefox the full ${seconds.toLocaleString('en-US')} s`;
+  const chrome = effectiveMaxAge(response.headers, 'chrome');
+  const firefox = effectiveMaxAge(response.headers, 'firefox');
+  const cap = MAX_AGE_LIMITS.chrome.capSeconds;
+  if (chrome.source !== 'capped' && firefox.seconds <= cap) return null;
+  const raw = (chrome.raw ?? '').trim();
+  const shown = /^\d{1,15}$/.test(raw) ? `${Number(raw).toLocaleString('en-US')} s` : `"${clip(raw)}"`;
   return {
     id: 'long-max-age',
     severity: 'info',
-    title: `Access-Control-Max-Age ${seconds.toLocaleString('en-US')} s`,
-    why: `Browsers cache this preflight's permission (${kept}): a tightened CORS policy reaches users only that much later.`,
+    title: `Access-Control-Max-Age ${shown}`,
+    why: `Browsers cache this preflight's permission (Chrome keeps it ${keptFor(chrome)}, Firefox ${keptFor(firefox)}): a tightened CORS policy reaches users only that much later.`,
   };
 }
 

@@ -87,22 +87,31 @@ export interface PreflightKey {
   headerNames: string[];
 }
 
+/** The credentials mode as the preflight cache sees it. webRequest shows it only as a Cookie header or through a
+ *  verdict that differs between the modes; when both modes end alike (`irrelevant` to the verdict) the cache still
+ *  keeps them apart, so the mode is unknown here. */
+export type CacheCredentials = CredentialsMode | 'unknown';
+
 /** One preflight a request needed: sent (an OPTIONS was seen) or answered by the cache (inferred). */
 export interface PreflightUse {
   id: string;
   startedAt: number;
   hop: number;
   key: PreflightKey;
-  credentials: CredentialsMode;
+  credentials: CacheCredentials;
   observed: 'sent' | 'cached';
   /** What the browser's cache, replayed over the tab's earlier preflights, should have done. A prediction: the
    *  browser also sends the OPTIONS when the request bypassed its caches (fetch `cache: 'no-store'` or `'reload'`,
    *  and in Chromium `'no-cache'`; measured), and webRequest shows neither that mode nor the Pragma and
    *  Cache-Control headers it adds. Firefox also drops an entry when the host's DNS record is newer than it
-   *  (CORSCacheEntry::CheckDNSCache): measured with an IP-literal API, its cache missed for the first seconds. */
-  predicted: 'sent' | 'cached';
+   *  (CORSCacheEntry::CheckDNSCache): measured with an IP-literal API, its cache missed for the first seconds.
+   *  `unknown`: the answer depends on a credentials mode webRequest did not show (see preflightUses). */
+  predicted: 'sent' | 'cached' | 'unknown';
   /** A sent preflight that passed, so the browser stored it. */
   stored: boolean;
+  /** When a stored preflight entered the cache: its response's time (ObservedPreflight.respondedAt), else the
+   *  request's start for captures without it. */
+  storedAt: number;
   /** How long the browser keeps it, for a stored preflight. */
   maxAge: MaxAge | null;
 }
@@ -161,85 +170,202 @@ function store(cache: Map<string, Entry>, browser: BrowserName, key: string, all
   cache.set(key, e);
 }
 
-/** Every preflight the tab's requests needed, in start order, with what the browser's cache should have done. The
- *  times are the requests' start times, so requests started before an earlier preflight was answered (parallel
- *  requests) may be predicted from the cache although the browser sent their OPTIONS. */
-export function preflightUses(records: readonly PreflightRecord[]): PreflightUse[] {
-  const sorted = [...records].sort((a, b) => a.startedAt - b.startedAt);
-  const caches: Record<BrowserName, Map<string, Entry>> = { chrome: new Map(), firefox: new Map() };
-  const out: PreflightUse[] = [];
-  for (const r of sorted) {
+/** A use before the replay, with what the replay needs to store or drop its entry. */
+interface Draft {
+  use: Omit<PreflightUse, 'predicted'>;
+  browser: BrowserName;
+  need: Omit<Need, 'credentials'>;
+  allow: { methods: AllowList; headers: AllowList } | null;
+  /** Firefox drops the entry when the response then fails its CORS check (RemoveFromCorsPreflightCache); Chromium
+   *  keeps it (recorded: preflight-cache-cleared-on-failure). */
+  drops: boolean;
+}
+
+function drafts(records: readonly PreflightRecord[]): Draft[] {
+  const out: Draft[] = [];
+  for (const r of records) {
     const browser = r.exchange.browser;
-    const cache = caches[browser];
     const j: Judgement = judge(r.exchange);
+    const credentials: CacheCredentials = j.credentialsSource === 'observed' || j.credentialsSource === 'inferred' ? j.creds : 'unknown';
+    const responseFailed = j.mine.blocked === true && j.mine.failure?.stage === 'response';
     for (const p of explainPreflights(j.chain, browser)) {
       if (!p.seen && !p.fromCacheInferred) continue;
       const step = j.chain.steps[p.hop]!;
-      const origin = step.preflightOrigin;
       const headerNames = [...p.headerNames].sort();
-      const need: Need = { method: p.method, headerNames, credentials: j.creds };
-      const entryAt = entryKey(browser, origin, p.url, j.creds);
-      const entry = cache.get(entryAt);
-      const hit = entry !== undefined && (browser === 'chrome' ? chromeAnswers : firefoxAnswers)(entry, need, r.startedAt);
-      const response = step.hop.preflight?.response ?? null;
+      const pre = step.hop.preflight;
+      const response = pre?.response ?? null;
       const failedHere = j.mine.failure?.hop === p.hop && j.mine.failure.stage === 'preflight';
       const stored = p.seen && response !== null && isOkStatus(response.status) && !failedHere;
       const maxAge = stored && response ? effectiveMaxAge(response.headers, browser) : null;
-      if (stored && response && maxAge && maxAge.seconds > 0) {
-        const allow = { methods: parseAllowList(response.headers, 'access-control-allow-methods'), headers: parseAllowList(response.headers, 'access-control-allow-headers') };
-        store(cache, browser, entryAt, allow, j.creds, r.startedAt + maxAge.seconds * 1000);
-      }
-      // A failed preflight replaces nothing. Firefox also drops the entry when the response then fails its CORS
-      // check (RemoveFromCorsPreflightCache); Chromium keeps it (recorded: preflight-cache-cleared-on-failure).
-      const responseFailed = j.mine.blocked === true && j.mine.failure?.stage === 'response';
-      if (browser === 'firefox' && responseFailed) cache.delete(entryAt);
+      const allow = stored && response ? { methods: parseAllowList(response.headers, 'access-control-allow-methods'), headers: parseAllowList(response.headers, 'access-control-allow-headers') } : null;
       out.push({
-        id: r.id,
-        startedAt: r.startedAt,
-        hop: p.hop,
-        key: { origin, url: p.url, method: p.method, headerNames },
-        credentials: j.creds,
-        observed: p.seen ? 'sent' : 'cached',
-        predicted: hit ? 'cached' : 'sent',
-        stored,
-        maxAge,
+        use: {
+          id: r.id,
+          startedAt: r.startedAt,
+          hop: p.hop,
+          key: { origin: step.preflightOrigin, url: p.url, method: p.method, headerNames },
+          credentials,
+          observed: p.seen ? 'sent' : 'cached',
+          stored,
+          storedAt: pre?.respondedAt ?? r.startedAt,
+          maxAge,
+        },
+        browser,
+        need: { method: p.method, headerNames },
+        allow,
+        drops: browser === 'firefox' && responseFailed,
       });
     }
   }
-  return out;
+  return out.sort((a, b) => a.use.startedAt - b.use.startedAt);
 }
 
-/** Preflights saved under Max-Age `seconds`: a preflight is avoided while the last one actually sent is still
- *  cached (a cache hit does not extend the entry). `times` in ms, ascending. */
-export function avoidedWith(times: readonly number[], seconds: number): number {
-  let until = -Infinity;
+/** Replays the browsers' caches over `uses` (by start): each request looks up the cache when it starts, and a passed
+ *  preflight enters it when its response arrived, so requests sent in parallel each send their own OPTIONS.
+ *  `unknownAs` settles the credentials mode webRequest did not show. Returns the hits. */
+function replay(uses: readonly Draft[], unknownAs: CredentialsMode): boolean[] {
+  const caches: Record<BrowserName, Map<string, Entry>> = { chrome: new Map(), firefox: new Map() };
+  /** Stores and drops not applied yet, in the order they happen. */
+  const pending: Array<{ at: number; apply(): void }> = [];
+  const hits: boolean[] = [];
+  for (const { use, browser, need, allow, drops } of uses) {
+    pending.sort((a, b) => a.at - b.at);
+    while (pending.length > 0 && pending[0]!.at <= use.startedAt) pending.shift()!.apply();
+    const creds = use.credentials === 'unknown' ? unknownAs : use.credentials;
+    const cache = caches[browser];
+    const at = entryKey(browser, use.key.origin, use.key.url, creds);
+    const entry = cache.get(at);
+    hits.push(entry !== undefined && (browser === 'chrome' ? chromeAnswers : firefoxAnswers)(entry, { ...need, credentials: creds }, use.startedAt));
+    const { storedAt, maxAge } = use;
+    if (allow && maxAge && maxAge.seconds > 0) {
+      pending.push({ at: storedAt, apply: () => store(cache, browser, at, allow, creds, storedAt + maxAge.seconds * 1000) });
+    }
+    // A failed preflight replaces nothing; a drop follows the store of the same request (stable sort).
+    if (drops) pending.push({ at: storedAt, apply: () => void cache.delete(at) });
+  }
+  return hits;
+}
+
+/** Every preflight the tab's requests needed, in start order, with what the browser's cache should have done.
+ *  Requests whose credentials mode webRequest did not show are taken to share one mode (the same code usually makes
+ *  them); where the answer then depends on which mode, the prediction is `unknown` rather than a guess. */
+export function preflightUses(records: readonly PreflightRecord[]): PreflightUse[] {
+  const uses = drafts(records);
+  const asOmitted = replay(uses, 'omit');
+  const asIncluded = uses.some((u) => u.use.credentials === 'unknown') ? replay(uses, 'include') : asOmitted;
+  return uses.map(({ use }, i) => ({
+    ...use,
+    predicted: asOmitted[i] !== asIncluded[i] ? 'unknown' : asOmitted[i] ? 'cached' : 'sent',
+  }));
+}
+
+/** The uses of one request, replayed over only the records that started no later and share a URL with it: cache
+ *  entries are per URL, and later requests store only after it looked, so the others cannot change its answer
+ *  (cheap enough for the detail view of a large tab). */
+export function preflightUsesOf(records: readonly PreflightRecord[], record: PreflightRecord): PreflightUse[] {
+  const urls = new Set(record.exchange.hops.map((h) => h.url));
+  const related = records.filter((r) => r.startedAt <= record.startedAt && r.exchange.hops.some((h) => urls.has(h.url)));
+  return preflightUses(related.some((r) => r.id === record.id) ? related : [...related, record]).filter((u) => u.id === record.id);
+}
+
+/** Why a browser sent an OPTIONS that its cache should have answered: never an error, only what webRequest cannot
+ *  show. */
+export function unexpectedPreflightNote(browser: BrowserName): string {
+  const common = "Expected from the preflight cache (an earlier preflight for this URL passed and was still fresh), but the browser sent the OPTIONS. Not an error; the usual causes: the request bypassed the browser's caches (fetch cache: 'no-store' or 'reload'";
+  return browser === 'chrome'
+    ? `${common}, or 'no-cache' in Chrome), which webRequest does not show.`
+    : `${common}), or Firefox dropped the entry because the host's DNS record was refreshed after it was stored; webRequest shows neither.`;
+}
+
+/** One sent, passed preflight of an endpoint, for the what-if counts. */
+interface Sent {
+  startedAt: number;
+  storedAt: number;
+  credentials: CredentialsMode;
+}
+
+/** Preflights among `sent` (by start) that `browser` would not have sent with Max-Age `seconds`: a request is
+ *  answered by an entry an earlier, still sent preflight stored when its response arrived, while that entry lives (a
+ *  cache hit does not extend it), under the browser's credentials rule (see entryKey). */
+export function avoidedUnder(browser: BrowserName, sent: readonly Sent[], seconds: number): number {
+  const entries = new Map<string, { include: boolean; until: number }>();
+  const pending: Array<{ at: number; key: string; include: boolean; until: number }> = [];
   let avoided = 0;
-  for (const t of times) {
-    if (t < until) avoided++;
-    else until = t + seconds * 1000;
+  for (const s of sent) {
+    pending.sort((a, b) => a.at - b.at);
+    while (pending.length > 0 && pending[0]!.at <= s.startedAt) {
+      const p = pending.shift()!;
+      entries.set(p.key, { include: p.include, until: p.until });
+    }
+    const key = browser === 'chrome' ? '' : s.credentials;
+    const e = entries.get(key);
+    if (e && s.startedAt < e.until && (e.include || s.credentials === 'omit')) avoided++;
+    else pending.push({ at: s.storedAt, key, include: s.credentials === 'include', until: s.storedAt + seconds * 1000 });
   }
   return avoided;
 }
 
+/** What a Max-Age would have saved on one endpoint, as `browser` caches. */
+export interface Savings {
+  /** Preflights not sent with Max-Age at each browser's cap. */
+  avoidable: Record<BrowserName, number>;
+  /** Preflights any Max-Age could save (parallel requests and other credentials modes cannot be). */
+  possible: number;
+  /** The smallest Max-Age (whole seconds) that saves all of `possible`, and the smallest that saves at least
+   *  MOST_SAVED of them (`savedByMost`); null when none can be saved. */
+  maxAgeForAll: number | null;
+  maxAgeForMost: number | null;
+  savedByMost: number;
+}
+
+/** The share of the possible savings `maxAgeForMost` reaches. */
+export const MOST_SAVED = 0.9;
+
+function savingsOf(browser: BrowserName, sent: readonly Sent[]): Savings {
+  const possible = avoidedUnder(browser, sent, Infinity);
+  const avoidable = { chrome: avoidedUnder('chrome', sent, MAX_AGE_LIMITS.chrome.capSeconds), firefox: avoidedUnder('firefox', sent, MAX_AGE_LIMITS.firefox.capSeconds) };
+  if (possible === 0) return { avoidable, possible, maxAgeForAll: null, maxAgeForMost: null, savedByMost: 0 };
+  // Past the span from the first store to the last start every entry outlives the tab: that Max-Age saves all.
+  const span = Math.max(...sent.map((s) => s.startedAt)) - Math.min(...sent.map((s) => s.storedAt));
+  const smallest = (target: number): number => {
+    let lo = 1;
+    let hi = Math.max(1, Math.floor(span / 1000) + 1);
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (avoidedUnder(browser, sent, mid) >= target) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const maxAgeForMost = smallest(Math.ceil(possible * MOST_SAVED));
+  return { avoidable, possible, maxAgeForAll: smallest(possible), maxAgeForMost, savedByMost: avoidedUnder(browser, sent, maxAgeForMost) };
+}
+
 export interface EndpointPreflights {
   key: PreflightKey;
+  /** The browser the tab was captured in; the savings follow its cache. */
+  browser: BrowserName;
   /** OPTIONS the browser sent. */
   sent: number;
   /** Requests whose preflight the cache answered (inferred). */
   fromCache: number;
   /** Sent preflights that passed (the browser stored them); only their repeats can be avoided. */
   passed: number;
+  /** Requests per credentials mode, as far as webRequest showed it. */
+  credentials: Record<CacheCredentials, number>;
   /** From the last preflight that passed, as the observing browser reads it; null when none passed. */
   maxAge: MaxAge | null;
-  /** Preflights that would not have been sent with Max-Age at each browser's cap. */
-  avoidable: Record<BrowserName, number>;
-  /** The smallest Max-Age (whole seconds) that would have left only the first passing preflight; null when fewer
-   *  than two passed. */
-  maxAgeForAll: number | null;
+  /** Null when the savings depend on the credentials mode of requests webRequest did not show (with modes unknown,
+   *  they are taken to share one; see preflightUses). */
+  savings: Savings | null;
 }
 
 function keyString(k: PreflightKey): string {
   return JSON.stringify([k.origin, k.url, k.method, k.headerNames]);
+}
+
+function sameSavings(a: Savings, b: Savings): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The tab's preflights per endpoint (origin + URL + method + header names), most sent first. */
@@ -251,19 +377,26 @@ export function preflightEndpoints(records: readonly PreflightRecord[]): Endpoin
     g.uses.push(u);
     groups.set(k, g);
   }
+  const browserOf = new Map(records.map((r) => [r.id, r.exchange.browser]));
   const out: EndpointPreflights[] = [];
   for (const { key, uses } of groups.values()) {
+    const browser = browserOf.get(uses[0]!.id)!;
     const passed = uses.filter((u) => u.stored);
-    const times = passed.map((u) => u.startedAt);
-    const span = times.length > 1 ? times[times.length - 1]! - times[0]! : null;
+    const settled = (unknownAs: CredentialsMode): Sent[] =>
+      passed.map((u) => ({ startedAt: u.startedAt, storedAt: u.storedAt, credentials: u.credentials === 'unknown' ? unknownAs : u.credentials }));
+    const asOmitted = savingsOf(browser, settled('omit'));
+    const asIncluded = passed.some((u) => u.credentials === 'unknown') ? savingsOf(browser, settled('include')) : asOmitted;
+    const credentials: Record<CacheCredentials, number> = { include: 0, omit: 0, unknown: 0 };
+    for (const u of uses) credentials[u.credentials]++;
     out.push({
       key,
+      browser,
       sent: uses.filter((u) => u.observed === 'sent').length,
       fromCache: uses.filter((u) => u.observed === 'cached').length,
       passed: passed.length,
+      credentials,
       maxAge: passed[passed.length - 1]?.maxAge ?? null,
-      avoidable: { chrome: avoidedWith(times, MAX_AGE_LIMITS.chrome.capSeconds), firefox: avoidedWith(times, MAX_AGE_LIMITS.firefox.capSeconds) },
-      maxAgeForAll: span === null ? null : Math.floor(span / 1000) + 1,
+      savings: sameSavings(asOmitted, asIncluded) ? asOmitted : null,
     });
   }
   return out.sort((a, b) => b.sent - a.sent);

@@ -1,4 +1,5 @@
 // The active check's pure half: which request the background repeats with a foreign Origin, and what the answer means.
+import { isOkStatus } from './checks.ts';
 import { clip, type FindingId, type Severity } from './lint.ts';
 import type { ObservedExchange } from './types.ts';
 
@@ -20,7 +21,7 @@ export type ProbeAnswer =
   | { kind: 'redirect' }
   | { kind: 'failed'; error: string };
 
-export type ProbeVerdict = 'reflects-with-credentials' | 'reflects' | 'wildcard' | 'refuses' | 'redirect' | 'failed';
+export type ProbeVerdict = 'reflects-with-credentials' | 'reflects' | 'wildcard' | 'refuses' | 'inconclusive' | 'redirect' | 'failed';
 
 export interface ProbeReading {
   verdict: ProbeVerdict;
@@ -52,6 +53,14 @@ export function readProbe(answer: ProbeAnswer): ProbeReading {
   }
   if (answer.acao === '*') {
     return { verdict: 'wildcard', severity: null, sentence: 'Answers a foreign origin with "*": anonymous responses are public, credentialed ones are not shared.' };
+  }
+  if (answer.acao === null && !isOkStatus(answer.status)) {
+    // Many servers add CORS headers only where a route answers: an error without them says nothing about origins.
+    return {
+      verdict: 'inconclusive',
+      severity: null,
+      sentence: `No Access-Control-Allow-Origin for the foreign origin, but the server answered ${answer.status}: it may send CORS headers only on success, so this does not show whether it trusts other origins.`,
+    };
   }
   return { verdict: 'refuses', severity: null, sentence: `Refuses a foreign origin (status ${answer.status}, Access-Control-Allow-Origin ${answer.acao === null ? 'absent' : `"${clip(answer.acao)}"`}).` };
 }

@@ -18,6 +18,9 @@ export interface ObservedPreflight {
   response: ObservedResponse | null;
   /** webRequest error string on the OPTIONS itself (Firefox ends a failed preflight in an error). */
   error: string | null;
+  /** webRequest timeStamp (ms since the epoch) of the preflight's response: a passed preflight is in the browser's
+   *  preflight cache from then on, not from when the request started. Absent in older captures and in HARs. */
+  respondedAt?: number;
 }
 
 /** One URL of the request's chain: the initial request, then one per redirect target. */

@@ -8,6 +8,7 @@ import { reportFile } from './export.ts';
 import type { PanelHost } from './host.ts';
 import { filterRows } from './list/filter.ts';
 import { RequestList } from './list/RequestList.tsx';
+import { useIdleSearch } from './list/use-idle-search.ts';
 import { connectStore, type Connection, type PanelTransport } from './store.ts';
 import { PreflightsView } from './insight/PreflightsView.tsx';
 import { Toolbar } from './Toolbar.tsx';
@@ -58,6 +59,7 @@ export function App({ transport, tabId, host }: AppProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const rows = useComputed(() => derivations.rows(store.state.value.records));
+  useIdleSearch(rows.value);
   const shown = useComputed(() =>
     filterRows(rows.value, { text: filterText.value, blockedOnly: blockedOnly.value, securityOnly: securityOnly.value }),
   );
@@ -123,7 +125,8 @@ export function App({ transport, tabId, host }: AppProps) {
             scrollRef={scrollRef}
           />
           {openRow && (
-            <DetailView record={openRow.record} diagnosis={derivations.diagnosis(openRow)} onClose={closeDetail} copyText={host.copyText} includeSecrets={includeSecrets.value} probe={store.probe} />
+            // Keyed by exchange: a copy status or a credentials answer given for one exchange never shows on another.
+            <DetailView key={openRow.record.id} record={openRow.record} diagnosis={derivations.diagnosis(openRow)} onClose={closeDetail} copyText={host.copyText} includeSecrets={includeSecrets.value} probe={store.probe} tabRecords={state.records} />
           )}
         </div>
       )}

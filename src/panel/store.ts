@@ -4,6 +4,7 @@ import { signal, type Signal } from '@preact/signals';
 import type { ProbeAnswer, ProbeRequest } from '../core/probe.ts';
 import { PROTOCOL_VERSION, type BackgroundMessage, type ExchangeRecord, type PanelMessage } from '../protocol/messages.ts';
 import type { Transport } from '../protocol/transport.ts';
+import { pacer } from './pace.ts';
 
 export type PanelTransport = Transport<BackgroundMessage, PanelMessage>;
 
@@ -94,12 +95,15 @@ export function connectStore(transport: PanelTransport, tabId: number): PanelSto
   const state = signal(initialState(tabId));
   const probes = new Map<string, (answer: ProbeAnswer) => void>();
   let probeCount = 0;
+  const apply = pacer((msg: BackgroundMessage) => {
+    state.value = applyMessage(state.value, msg);
+  });
   const offMessage = transport.subscribe((msg) => {
     if (msg.type === 'probe-result' && msg.tabId === tabId) {
       probes.get(msg.probeId)?.(msg.answer);
       probes.delete(msg.probeId);
     }
-    state.value = applyMessage(state.value, msg);
+    apply(msg);
   });
   const offConnect = transport.onConnect(() => {
     transport.post({ type: 'subscribe', version: PROTOCOL_VERSION, tabId });

@@ -1,7 +1,8 @@
-// Compares the diagnosis of a recorded HAR with Chromium's own verdict for each fetch: it must agree, or the HAR
-// exchange must say what it could not tell.
+// Compares the diagnosis of a recorded HAR with the browser's own verdict for each fetch (Chromium's CDP reason,
+// Firefox's console reason): it must agree, or the HAR exchange must say what it could not tell.
 import { diagnose } from '../../src/core/diagnose.ts';
 import type { HarExchange, HarGap } from '../../src/core/har.ts';
+import type { BrowserName } from '../../src/core/types.ts';
 import { agreementOf, fmt, oracleAnswer, type BrowserAnswer } from './agreement.ts';
 import type { HarRecording } from './har-recorder.ts';
 
@@ -25,6 +26,7 @@ export interface HarRow {
 const REASON_GAPS: readonly HarGap[] = ['blocked-response', 'sent-headers', 'preflight'];
 
 export function compareHar(exchanges: readonly HarExchange[], rec: HarRecording): HarRow[] {
+  const browserName: BrowserName = rec.source === 'firefox' ? 'firefox' : 'chrome';
   const rows: HarRow[] = [];
   const byMarker = new Map<string, HarExchange[]>();
   for (const o of rec.oracles) byMarker.set(o.marker, []);
@@ -36,7 +38,7 @@ export function compareHar(exchanges: readonly HarExchange[], rec: HarRecording)
     const fetches = rec.oracles.filter((o) => o.marker === marker);
     if (list.length === 0) {
       for (const o of fetches) {
-        const browser = oracleAnswer('chrome', rec.origins.page, o.oracle, []);
+        const browser = oracleAnswer(browserName, rec.origins.page, o.oracle, []);
         rows.push({ id: o.id, fetch: o.fetch, exchange: null, browser, har: null, gaps: [], agreement: 'cannot-tell', detail: 'not in the HAR' });
       }
       continue;
@@ -46,13 +48,14 @@ export function compareHar(exchanges: readonly HarExchange[], rec: HarRecording)
     list.forEach((h, k) => {
       const o = fetches[Math.min(k, fetches.length - 1)]!;
       const visited = h.exchange.hops.map((hop) => hop.url);
-      const browser = oracleAnswer('chrome', rec.origins.page, o.oracle, visited);
+      const browser = oracleAnswer(browserName, rec.origins.page, o.oracle, visited);
       const d = diagnose(h.exchange);
-      const har: BrowserAnswer = { verdict: d.verdict, reason: d.corsError, parameter: d.failedParameter };
-      const { agreement: a, detail } = agreementOf('chrome', browser, d);
+      const reason = browserName === 'chrome' ? d.corsError : d.firefoxReason;
+      const har: BrowserAnswer = { verdict: d.verdict, reason, parameter: browserName === 'chrome' ? d.failedParameter : d.firefoxParameter };
+      const { agreement: a, detail } = agreementOf(browserName, browser, d);
       let agreement: HarAgreement = a === 'agree' || a === 'agree-ambiguous' ? 'agree' : 'disagree';
       if (agreement === 'disagree') {
-        const unexplainedBlock = browser.verdict === 'blocked' && d.verdict === 'blocked' && d.corsError === null && h.gaps.some((g) => REASON_GAPS.includes(g));
+        const unexplainedBlock = browser.verdict === 'blocked' && d.verdict === 'blocked' && reason === null && h.gaps.some((g) => REASON_GAPS.includes(g));
         const unknownEnding = d.verdict === 'pending' && h.gaps.includes('ending');
         // A same-origin URL that failed with its response hidden: the HAR lost the redirect that made it CORS.
         const lostRedirect = browser.verdict === 'blocked' && d.verdict === 'not-cors' && h.gaps.includes('blocked-response');

@@ -1,23 +1,27 @@
-// Plays conformance scenarios in Chromium and saves them as a HAR, from Playwright's recordHar or from the real
-// DevTools window's own HAR writer (what "Export HAR" saves), keeping Chromium's verdict per fetch (CDP
-// Network.loadingFailed corsErrorStatus) as the oracle a HAR-based diagnosis is compared with.
+// Plays conformance scenarios in a real browser and saves them as a HAR, keeping the browser's own verdict per
+// fetch as the oracle a HAR-based diagnosis is compared with. Chromium: Playwright's recordHar or the real DevTools
+// window's HAR writer (what "Export HAR" saves), oracle CDP Network.loadingFailed corsErrorStatus. Firefox:
+// har-firefox.ts.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import puppeteer, { type Page as PuppeteerPage } from 'puppeteer-core';
 import { launchChromium, NO_NETWORK_ARGS, waitFor } from '../../scripts/chromium.ts';
+import { DEFAULT_FIREFOX_PATH } from '../../scripts/firefox.ts';
+import { recordFirefoxHar, untilStable } from './har-firefox.ts';
 import type { Oracle } from './fixture.ts';
 import { pageFetch, scenarioFetchArgs } from './page-fetch.ts';
 import { prepareRecorder } from './recorder.ts';
 import type { Scenario } from './scenario.ts';
 import { primeScenarioCookie, startScenarioServer, type Origins, type ScenarioServer } from './server.ts';
 
-/** `playwright`: browser.newContext({ recordHar }). `devtools`: the HAR that Chromium's DevTools builds for its
- *  "Export HAR" (models/har), read from the DevTools window of the tab. */
-export type HarSourceKind = 'playwright' | 'devtools';
+/** `playwright`: browser.newContext({ recordHar }) on Chromium. `devtools`: the HAR that Chromium's DevTools builds
+ *  for its "Export HAR" (models/har), read from the DevTools window of the tab. `firefox`: Firefox's toolbox HAR
+ *  (har-firefox.ts). */
+export type HarSourceKind = 'playwright' | 'devtools' | 'firefox';
 
-/** Chromium's verdict for one fetch of one scenario; the HAR entries of that fetch carry `marker` in their URL. */
+/** The browser's verdict for one fetch of one scenario; the HAR entries of that fetch carry `marker` in their URL. */
 export interface HarOracle {
   id: string;
   fetch: number;
@@ -142,13 +146,16 @@ async function recordDevtools(scenarios: readonly Scenario[], harPath: string, s
       await waitFor('DevTools to log a warm-up fetch', async () => {
         const url = `${server.origins.api}/warmup/devtools-${attempt++}`;
         await page.evaluate((u) => fetch(u, { cache: 'no-store' }).then((r) => r.text()), url);
-        return (await devtoolsLogged(devtools, url)) > 0 ? true : undefined;
+        // Before the DevTools window has set itself up, its modules throw ("Unable to create settings"): try again.
+        return (await devtoolsLogged(devtools, url).catch(() => 0)) > 0 ? true : undefined;
       });
       const oracles = await play(launched.context, page, server, scenarios);
       // sanitize: false is "Export HAR (with sensitive data)": Cookie and Set-Cookie stay in.
-      const har = await inDevtools<string>(
-        devtools,
-        'return JSON.stringify({ log: await har.Log.Log.build(logs.NetworkLog.NetworkLog.instance().requests(), { sanitize: false }) }, null, 1);',
+      const har = await untilStable(() =>
+        inDevtools<string>(
+          devtools,
+          'return JSON.stringify({ log: await har.Log.Log.build(logs.NetworkLog.NetworkLog.instance().requests(), { sanitize: false }) }, null, 1);',
+        ),
       );
       writeFileSync(harPath, `${har}\n`);
       return { version: launched.context.browser()?.version() ?? 'unknown', oracles };
@@ -162,16 +169,21 @@ async function recordDevtools(scenarios: readonly Scenario[], harPath: string, s
 }
 
 /** Records `scenarios` into a HAR at `harPath`, written before this resolves. */
-export async function recordChromiumHar(
+export async function recordHar(
   scenarios: readonly Scenario[],
   harPath: string,
   opts: { source?: HarSourceKind; executablePath?: string } = {},
 ): Promise<HarRecording> {
   const source = opts.source ?? 'playwright';
-  const executablePath = opts.executablePath ?? process.env.CHROME_PATH ?? '/usr/bin/chromium';
+  const executablePath = opts.executablePath ?? (source === 'firefox' ? (process.env.FIREFOX_PATH ?? DEFAULT_FIREFOX_PATH) : (process.env.CHROME_PATH ?? '/usr/bin/chromium'));
   const server = await startScenarioServer([...scenarios]);
   try {
     let recorded: { version: string; oracles: HarOracle[] };
+    if (source === 'firefox') {
+      recorded = await recordFirefoxHar(scenarios, harPath, server, executablePath);
+      const browserVersion = `Firefox ${recorded.version.replace(/^firefox\//i, '')}`;
+      return { source, browserVersion, recordedAt: new Date().toISOString(), origins: { ...server.origins }, oracles: recorded.oracles };
+    }
     if (source === 'devtools') {
       recorded = await recordDevtools(scenarios, harPath, server, executablePath);
     } else {

@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_ALL, type DemoEndpoint } from '../../demo/gallery.ts';
 import type { DemoRunResult } from '../../demo/drive.ts';
 import { startDemo, type RunningDemo } from '../../demo/server.ts';
-import { readPanelRows, settledRows, type PanelDocument, type PanelRow } from '../../scripts/panel-reader.ts';
+import { bidiClick } from '../../scripts/firefox.ts';
+import { readDetailedRows, readPanelRows, settledRows, type DetailedRow, type PanelRow, type PanelView } from '../../scripts/panel-reader.ts';
 import { describeFirefoxReason, type FirefoxReason as FirefoxReasonKey } from '../../src/core/reasons.ts';
 import type { Report, ReportExchange } from '../../src/core/report.ts';
+import { visible } from '../../src/panel/format.ts';
 import { loadFirefoxReasons, type FirefoxReason } from '../conformance/firefox-reasons.ts';
 import { firefoxSnapshotOf, launchFirefox, sleep, waitFor, warmUp, type FirefoxWithExtension } from '../extension/harness.ts';
 
@@ -27,6 +29,8 @@ interface FirefoxOutcome {
 /** What Corsight showed for one gallery request. */
 interface CorsightOutcome {
   row: PanelRow;
+  /** The row with what its detail view adds, read as `npm start -- --browser firefox` reads it. */
+  detailed: DetailedRow;
   exported: ReportExchange;
 }
 
@@ -49,10 +53,11 @@ function endpointForConsoleUrl(url: string): DemoEndpoint | undefined {
   return RUN_ALL.find((e) => e.routes.some((r) => `${r.server === 'api' ? demo.apiOrigin : demo.thirdOrigin}${r.path}` === where));
 }
 
-/** A puppeteer-free PanelDocument over BiDi: the panel tab is a raw browsing context (§10a), not a puppeteer Page. */
-function panelDocument(context: string): PanelDocument {
+/** A puppeteer-free PanelView over BiDi: the panel tab is a raw browsing context (§10a), not a puppeteer Page. */
+function panelDocument(context: string): PanelView {
   return {
     evaluate: async <R,>(fn: () => R): Promise<R> => JSON.parse(await ff.evaluate(context, `JSON.stringify((${fn.toString()})())`)) as R,
+    click: (selector) => bidiClick(ff.bidi, context, selector),
   };
 }
 
@@ -116,12 +121,16 @@ beforeAll(async () => {
   await ff.evaluate(panel, `(document.querySelector('[data-testid="export"]').click(), 'clicked')`);
   const report = JSON.parse(readFileSync(await waitFor('the export', () => saved, 10_000), 'utf8')) as Report;
   const tExport = Date.now();
+  // Every row opened in turn with real clicks, as `npm start -- --browser firefox` prints them.
+  const detailed = await readDetailedRows(panelDocument(panel), rows);
+  const tDetails = Date.now();
 
   listed = { rows: rows.map((r) => r.url), exported: report.exchanges.map((x) => x.url) };
   for (const e of RUN_ALL) {
     const row = rows.find((r) => r.url === urlOf(e));
     const exported = report.exchanges.find((x) => x.url === urlOf(e));
-    if (row && exported) corsight.set(e.id, { row, exported });
+    const details = detailed.find((r) => r.url === urlOf(e));
+    if (row && exported && details) corsight.set(e.id, { row, detailed: details, exported });
   }
   timings.push(
     `launch+install ${tLaunch - t0} ms`,
@@ -129,6 +138,7 @@ beforeAll(async () => {
     `run all ${tRun - tReady} ms`,
     `console quiet+panel rows ${tRows - tRun} ms`,
     `export ${tExport - tRows} ms`,
+    `detail views ${tDetails - tExport} ms`,
   );
 });
 
@@ -143,6 +153,22 @@ describe('the demo gallery in Firefox ESR with dist/firefox: Corsight against Fi
     expect([...corsight.keys()].sort()).toEqual(RUN_ALL.map((e) => e.id).sort());
     expect(listed.rows).toHaveLength(RUN_ALL.length);
     expect(listed.exported).toHaveLength(RUN_ALL.length);
+  });
+
+  it('opens every row: its detail view shows the status a CORS error hides and the findings the export holds', () => {
+    const shown = RUN_ALL.map((e) => {
+      const { detailed } = corsight.get(e.id)!;
+      return { id: e.id, hiddenStatus: detailed.hiddenStatus, findings: detailed.findings };
+    });
+    const exported = RUN_ALL.map((e) => {
+      const { exported } = corsight.get(e.id)!;
+      const findings = exported.findings.map((f) => ({ severity: f.severity, title: visible(f.title), why: visible(f.why) }));
+      return { id: e.id, hiddenStatus: exported.hiddenStatus, findings };
+    });
+    expect(shown).toEqual(exported);
+    // The gallery has both kinds, so the comparison is not one of empty lists.
+    expect(shown.filter((r) => r.hiddenStatus !== null).length).toBeGreaterThan(0);
+    expect(shown.filter((r) => r.findings.length > 0).length).toBeGreaterThan(0);
   });
 
   it('agrees with Firefox on every verdict, and names Firefox’s own console reason for every blocked request', () => {

@@ -1,6 +1,6 @@
-// The preflight cache and "Copy as curl" in the panel, over recorded Chromium exchanges: the row marker and the
-// detail for a preflight the cache answered, the per-endpoint Preflights view, and the curl buttons with secrets
-// redacted until "Include cookies and auth" is on.
+// The preflight cache and "Copy as curl" in the panel, over recorded Chromium and Firefox exchanges: the row marker
+// and the detail for a preflight the cache answered (or should have), the per-endpoint Preflights view, and the curl
+// buttons with secrets redacted until "Include cookies and auth" is on.
 import { fireEvent, screen, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { REDACTED } from '../../src/core/report.ts';
@@ -70,10 +70,63 @@ describe('preflight cache in the list and details', () => {
     expect(within(row!).getByTestId('preflights-avoidable').textContent).toMatch(/^1 repeated: 1 avoidable with Max-Age: 7200 \(Chrome's cap\), 1 with 86400/);
   });
 
+  it('shows the smallest Max-Age that saves 90% next to the one that saves all', async () => {
+    // The recorded Max-Age 0 PUT, repeated each second ten times and once more 3 hours later.
+    const [once] = recordedExchanges('chrome').filter((r) => r.scenario === 'preflight-cache-max-age-0').map((r) => r.record);
+    const at = (ms: number, id: string): ExchangeRecord => {
+      const hops = once!.exchange.hops.map((h) => (h.preflight ? { ...h, preflight: { ...h.preflight, respondedAt: h.preflight.respondedAt! + ms } } : h));
+      return { ...once!, id, startedAt: once!.startedAt + ms, exchange: { ...once!.exchange, hops } };
+    };
+    await openPanel([...Array.from({ length: 11 }, (_, i) => at(i * 1000, `r${i}`)), at(10_800_000, 'late')]);
+    fireEvent.click(screen.getByTestId('preflights-toggle'));
+    const [row] = screen.getAllByTestId('preflights-row');
+    expect(within(row!).getByTestId('preflights-avoidable').textContent).toBe(
+      "11 repeated: 10 avoidable with Max-Age: 7200 (Chrome's cap), 11 with 86400 (Firefox's cap); in Chrome, Max-Age: 10800 avoids all 11, 10 avoids 10 (at least 90%)",
+    );
+  });
+
+  it('says which requests had an unknown credentials mode', async () => {
+    const twoUnknown = recordedExchanges('chrome').filter((r) => r.scenario === 'preflight-cache-max-age-600-credentials').map((r) => r.record);
+    await openPanel(twoUnknown);
+    fireEvent.click(screen.getByTestId('preflights-toggle'));
+    expect(screen.getByTestId('preflights-credentials').textContent).toBe('Credentials: 2 unknown (webRequest does not show it; counted as one mode)');
+  });
+
+  it('adds no credentials line when every request went without them', async () => {
+    await openPanel(three);
+    fireEvent.click(screen.getByTestId('preflights-toggle'));
+    expect(screen.getAllByTestId('preflights-row')).toHaveLength(1);
+    expect(screen.queryByTestId('preflights-credentials')).toBeNull();
+  });
+
   it('says so when there is no preflight yet', async () => {
     await openPanel([recordOf('simple-no-acao')]);
     fireEvent.click(screen.getByTestId('preflights-toggle'));
     expect(screen.getByTestId('preflights-empty')).toBeTruthy();
+  });
+});
+
+describe('an OPTIONS the cache should have answered', () => {
+  it('is shown in the details as an observation, not an error', async () => {
+    // Recorded in Firefox with an IP-literal API: its cache dropped the first preflight (newer DNS record) and the
+    // second PUT sent the OPTIONS again, although Max-Age allowed reuse.
+    const ff = recordedExchanges('firefox').filter((r) => r.scenario === 'preflight-cache-max-age').map((r) => r.record);
+    await openPanel(ff);
+    fireEvent.click(rows()[0]!);
+    expect(screen.queryByTestId('preflight-cache-unexpected')).toBeNull();
+    fireEvent.click(rows()[1]!);
+    expect(screen.getByTestId('detail-verdict').textContent).toMatch(/Allowed/);
+    const note = screen.getByTestId('preflight-cache-unexpected').textContent;
+    expect(note).toMatch(/^Observation: Expected from the preflight cache .* but the browser sent the OPTIONS\. Not an error/);
+    expect(note).toMatch(/DNS record/);
+  });
+
+  it('is not claimed where the cache answered as expected', async () => {
+    await openPanel(three);
+    for (const r of rows()) {
+      fireEvent.click(r);
+      expect(screen.queryByTestId('preflight-cache-unexpected')).toBeNull();
+    }
   });
 });
 
@@ -83,7 +136,7 @@ describe('Copy as curl', () => {
     fireEvent.click(rows()[0]!);
     fireEvent.click(screen.getByTestId('copy-preflight-curl'));
     await screen.findByText('Copied the preflight as curl.');
-    expect(host.copied[0]).toMatch(/^curl -i -X 'OPTIONS' 'http:\/\/127\.0\.0\.1:\d+\/s\/trigger-authorization-preflight-ok\//);
+    expect(host.copied[0]).toMatch(/^curl --globoff -i -X 'OPTIONS' 'http:\/\/127\.0\.0\.1:\d+\/s\/trigger-authorization-preflight-ok\//);
     expect(host.copied[0]).toContain("'Access-Control-Request-Headers: authorization'");
     fireEvent.click(screen.getByTestId('copy-request-curl'));
     await screen.findByText('Copied the request as curl.');

@@ -57,6 +57,24 @@ describe('server snippets', () => {
     expect(within(detail).queryByTestId('snippet-credentials')).toBeNull();
   });
 
+  it('asks again about credentials on another exchange, and shows no copy status it did not earn', async () => {
+    const first = recordOf('preflight-acah-missing');
+    const second = recordOf('trigger-put-no-preflight-answer');
+    await openPanel([first, second]);
+    let detail = open(first);
+    pick(detail, 'express-cors');
+    fireEvent.click(within(detail).getByTestId('snippet-credentials'));
+    expect(within(detail).getByTestId('snippet-code').textContent).toContain('credentials: true,');
+    fireEvent.click(within(detail).getByRole('button', { name: 'Copy Express (cors package) snippet' }));
+    await waitFor(() => expect(within(detail).getByTestId('copy-snippet-status').textContent).toBe(' Copied.'));
+
+    // The second request's credentials mode could not be seen either: the answer for the first one is not reused.
+    detail = open(second);
+    expect((within(detail).getByTestId('snippet-credentials') as HTMLInputElement).checked).toBe(false);
+    expect(within(detail).getByTestId('snippet-code').textContent).not.toContain('credentials: true');
+    expect(within(detail).getByTestId('copy-snippet-status').textContent).toBe('');
+  });
+
   it('offers no snippet when the fix is not about headers (a user:pass redirect)', async () => {
     const record = recordOf('redirect-userinfo-cross-origin');
     await openPanel([record]);

@@ -1,5 +1,6 @@
 // Hostile policy values on the real servers: an origin and header name full of quotes, braces, `$`, `%` and
-// backticks must come back byte for byte from the server running the generated snippet, and only for that origin.
+// backticks must come back byte for byte from the server running the generated snippet, and only for that origin
+// and that path.
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { GENERATORS } from '../../src/core/snippets/index.ts';
@@ -52,6 +53,9 @@ describe.each([apacheRunner, caddyRunner, djangoRunner, flaskRunner, goRunner])(
       const actual = await send(url, 'PATCH', { origin: POLICY.origin });
       expect(actual.status).toBe(200);
       expect(actual.headers['access-control-allow-origin']).toBe(POLICY.origin);
+      // Neither the path with a line break after it (a bare `$` in PCRE and Python also matches before a final "\n").
+      const nearby = await send(`${url}%0A`, 'PATCH', { origin: POLICY.origin });
+      expect(nearby.headers['access-control-allow-origin'], `${POLICY.path}%0A`).toBeUndefined();
       for (const other of ['https://a.example', `${POLICY.origin}x`]) {
         expect((await preflight(other)).headers['access-control-allow-origin'], other).toBeUndefined();
         expect((await send(url, 'PATCH', { origin: other })).headers['access-control-allow-origin'], other).toBeUndefined();

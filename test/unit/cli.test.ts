@@ -101,7 +101,6 @@ describe('corsight analyze', () => {
       return d !== null && (d.ifCredentialed !== null || d.alternatives.length > 0);
     };
     expect(differ.filter((o) => !ambiguous(o.marker)).map((o) => o.id)).toEqual([]);
-    expect(differ.length).toBeLessThan(5);
     const text = await corsight('analyze', files.har);
     expect(text.stdout).toMatch(/^Blocked {2}GET +http:\/\/127\.0\.0\.1:\d+\/s\/simple-no-acao\/\w+\/0 {2}The response has no Access-Control-Allow-Origin header\.$/m);
   });

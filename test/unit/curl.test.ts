@@ -6,8 +6,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { curlCommands, curlProbe, PROBE_ORIGIN, shellQuote } from '../../src/core/curl.ts';
+import { curlCommands, curlProbe, shellQuote } from '../../src/core/curl.ts';
 import { headerValue } from '../../src/core/headers.ts';
+import { PROBE_ORIGIN } from '../../src/core/probe.ts';
 import { REDACTED } from '../../src/core/report.ts';
 import type { HeaderList, ObservedExchange } from '../../src/core/types.ts';
 import { recordOf } from '../panel/recorded.ts';
@@ -49,7 +50,7 @@ describe('shellQuote', () => {
     const headers = HOSTILE.map((v, i): readonly [string, string] => [`X-H${i}`, v]);
     const cmd = curlCommands(exchange([['Origin', 'http://localhost:5173'], ...headers])).request;
     expect(await argvOf(cmd)).toEqual([
-      '-i', 'http://127.0.0.1:5174/x', '-H', 'Origin: http://localhost:5173', ...HOSTILE.flatMap((v, i) => ['-H', `X-H${i}: ${v}`]),
+      '--globoff', '-i', 'http://127.0.0.1:5174/x', '-H', 'Origin: http://localhost:5173', ...HOSTILE.flatMap((v, i) => ['-H', `X-H${i}: ${v}`]),
     ]);
   });
 });
@@ -141,6 +142,15 @@ describe('the commands run with the real curl', () => {
       expectSameHeaders(got, hop.requestHeaders!);
     },
   );
+
+  it('sends a URL with brackets and braces in its query once and unchanged (curl globbing off)', async () => {
+    const ex = retarget(recordOf('trigger-put-and-header-preflight-ok').exchange);
+    const url = `${base}/x?filter[name]=a&page[1-3]&f={b,c}`;
+    const odd: ObservedExchange = { ...ex, hops: ex.hops.map((h) => ({ ...h, url, preflight: h.preflight ? { ...h.preflight, url } : null })) };
+    const cmds = curlCommands(odd);
+    expect(`${base}${(await replay(cmds.preflight!)).url}`).toBe(url);
+    expect(`${base}${(await replay(cmds.request)).url}`).toBe(url);
+  });
 
   it('rebuilds the preflight the browser served from its cache, with the same Access-Control-Request-*', async () => {
     const first = retarget(recordOf('preflight-cache-max-age').exchange);

@@ -30,12 +30,12 @@ function exchangeOf(scenario: string): HarExchange {
   return found;
 }
 
-describe.each(HAR_SOURCES)('HAR import: %s HAR of Chromium', (source) => {
+describe.each(HAR_SOURCES)('HAR import: the %s HAR', (source) => {
   const files = harFixture(source);
   const rec = JSON.parse(readFileSync(files.oracle, 'utf8')) as HarRecording;
   const text = readFileSync(files.har, 'utf8');
 
-  it('diagnoses every fetch as Chromium decided it, or says what the HAR cannot tell', () => {
+  it('diagnoses every fetch as the browser decided it, or says what the HAR cannot tell', () => {
     const rows = compareHar(imported(text), rec);
     console.log(`${source} HAR fixture (${rec.browserVersion}): ${summarizeHar(rows)}`);
     expect(rows.filter((r) => r.agreement === 'disagree').map((r) => `${r.id}#${r.fetch}: ${r.detail}`)).toEqual([]);
@@ -59,6 +59,25 @@ describe('HAR import: what each HAR keeps', () => {
     // What the DevTools HAR cannot tell is only the fetches that never reached the network.
     const rows = compareHar(exchanges, JSON.parse(readFileSync(files.oracle, 'utf8')) as HarRecording);
     expect(rows.filter((r) => r.agreement === 'cannot-tell' && r.exchange !== null)).toEqual([]);
+  });
+
+  it("Firefox's toolbox HAR: read as Firefox; no error text anywhere, a blocked simple request keeps its real response", () => {
+    const files = harFixture('firefox');
+    const text = readFileSync(files.har, 'utf8');
+    const entries = (JSON.parse(text) as typeof raw).log.entries as Array<RawEntry & { response: { _error?: string } }>;
+    expect(entries.filter((e) => e.response._error !== undefined || e.response._failureText !== undefined)).toEqual([]);
+    const rec = JSON.parse(readFileSync(files.oracle, 'utf8')) as HarRecording;
+    const blocked = rec.oracles.find((o) => o.id === 'simple-no-acao')!;
+    expect(blocked.oracle.fetch).toBe('rejected');
+    const entry = entries.find((e) => e.request.url.includes(blocked.marker))!;
+    expect(entry.response.status).toBe(200);
+    const h = parseHar(text);
+    expect(h.ok && h.source.browser).toBe('firefox');
+    const ex = h.ok ? h.exchanges.find((e) => e.exchange.hops[0]!.url.includes(blocked.marker)) : undefined;
+    expect(diagnose(ex!.exchange)).toMatchObject({ verdict: 'blocked', firefoxReason: blocked.oracle.firefox!.reasons[0]!.key });
+    const options = entries.filter((e) => e.request.method === 'OPTIONS').length;
+    expect(options).toBeGreaterThan(200);
+    expect(h.ok && h.exchanges.reduce((n, e) => n + e.exchange.hops.filter((hop) => hop.preflight).length, 0)).toBe(options);
   });
 
   it('names the HAR and its browser', () => {
@@ -146,5 +165,5 @@ describe('malformed HAR files', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 30_000);
 });

@@ -1,10 +1,16 @@
 // The server snippets: the policy Corsight reads off recorded blocked Chromium exchanges, least privilege in every
 // generator, and values that cannot break out of the string literals they are written into.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { pathToRegexp } from 'path-to-regexp';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { correlate } from '../../src/capture/correlate.ts';
 import { diagnose } from '../../src/core/diagnose.ts';
-import { PLACEHOLDER_MARK } from '../../src/core/snippets/common.ts';
+import { expressPath, javaString, PLACEHOLDER_MARK } from '../../src/core/snippets/common.ts';
 import { GENERATORS, PROVEN_SERVERS, SERVER_IDS, snippetsFor } from '../../src/core/snippets/index.ts';
 import { policyFromDiagnosis } from '../../src/core/snippets/policy.ts';
 import type { CorsPolicy } from '../../src/core/snippets/types.ts';
@@ -144,6 +150,56 @@ describe.each(['express-cors', 'express', 'fastify'] as const)('%s snippet as Ja
     expect(strings).toContain(header);
     expect(code.split('\n').filter((l) => l.includes(PLACEHOLDER_MARK))).toHaveLength(1);
   });
+});
+
+it('warns that a proxy in front of the app doubles an Access-Control-Allow-Origin the app already sends', () => {
+  for (const id of ['nginx', 'apache', 'caddy'] as const) {
+    expect(GENERATORS[id](POLICY).notes.join('\n'), id).toMatch(/two Access-Control-Allow-Origin values fail/);
+  }
+});
+
+it('says that a Go ServeMux pattern ending in "/" would give every path below it CORS', () => {
+  expect(GENERATORS.go(POLICY).notes.join('\n')).not.toContain('every path below it');
+  const notes = GENERATORS.go({ ...POLICY, path: '/api/orders/' }).notes.join('\n');
+  expect(notes).toContain('every path below it');
+  expect(notes).toContain('"/api/orders/{$}"');
+});
+
+it('writes an Express route path that matches exactly the policy\'s path (Express 5\'s path-to-regexp; Express 4\'s regex syntax escaped)', () => {
+  for (const path of ['/a|b/.x$^', '/:id', '/*', '/a(b)+c?!', '/a[b]', "/a'b%22c", '/a\\b']) {
+    const literal = JSON.parse(expressPath(path)) as string;
+    const { regexp } = pathToRegexp(literal);
+    expect(regexp.test(path), path).toBe(true);
+    expect(regexp.test(`${path}x`), path).toBe(false);
+    expect(regexp.test('/a'), path).toBe(false);
+    // path-to-regexp 0.1 (Express 4) splices the literal into a regex: no bare `|`, `^` or `$` may be left in it.
+    expect(literal.replace(/\\./g, ''), path).not.toMatch(/[|^$]/);
+  }
+});
+
+it('sends Vary: Origin from ASP.NET Core itself: its CORS middleware omits it for a single origin', () => {
+  const snippet = GENERATORS.aspnet(POLICY);
+  const handler = snippet.code.slice(snippet.code.indexOf('app.MapMethods('));
+  expect(handler).toContain('context.Response.Headers.Append("Vary", "Origin");');
+  expect(snippet.notes.join('\n')).not.toMatch(/middleware[^.]*adds Vary/);
+});
+
+it('writes Java string literals that javac reads back byte for byte (Spring; C# reads the same escapes)', async () => {
+  // No Spring application can be built here, but the literal itself can: javac turns \u000a into a line break.
+  const values = ['http://evil.test"\'`;\n}) x(); ${y} \\ \\u0022', 'a\rb\tc\u0001\u007f é 🦀 \u2028 …'];
+  const dir = mkdtempSync(join(tmpdir(), 'corsight-java-'));
+  try {
+    writeFileSync(join(dir, 'L.java'), [
+      'public class L { public static void main(String[] a) throws Exception {',
+      ...values.map((v) => `  System.out.write(${javaString(v)}.getBytes("UTF-8")); System.out.write(0);`),
+      '  System.out.flush(); } }',
+    ].join('\n'));
+    await promisify(execFile)('javac', ['-encoding', 'US-ASCII', 'L.java'], { cwd: dir, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)('java', ['-cp', dir, 'L'], { encoding: 'buffer', timeout: 60_000 });
+    expect(stdout.toString('utf8').split('\0').slice(0, -1)).toEqual(values);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 it('offers a snippet for every server, proven ones marked', () => {

@@ -1,11 +1,9 @@
 // ASP.NET Core: a named CORS policy with only the needed origin, methods and headers, required by the one endpoint.
-import { placeholder } from './common.ts';
+import { handlerPlaceholder, javaString } from './common.ts';
 import type { SnippetGenerator } from './types.ts';
 
-/** A C# string literal; everything outside printable ASCII as a \u escape, so no value ends the literal. */
-function csString(value: string): string {
-  return `"${value.replace(/[\\"]/g, '\\$&').replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
-}
+/** C# reads the same escapes as Java. */
+const csString = javaString;
 
 const csArgs = (values: readonly string[]): string => values.map(csString).join(', ');
 
@@ -28,7 +26,10 @@ export const aspnet: SnippetGenerator = (p) => {
     '',
     `app.MapMethods(${csString(p.path)}, new[] { ${csString(p.method)} }, (HttpContext context) =>`,
     '{',
-    `    // ${placeholder(`your existing handler for ${p.method} ${p.path}`)}`,
+    // CorsService sets VaryByOrigin only for a policy with several origins (or a custom origin test); this endpoint
+    // still answers other origins without the header, so caches must key on Origin.
+    '    context.Response.Headers.Append("Vary", "Origin");',
+    handlerPlaceholder(p, '    '),
     '}).RequireCors("CorsightPolicy");',
   ].join('\n');
   return {
@@ -38,7 +39,8 @@ export const aspnet: SnippetGenerator = (p) => {
     where: 'Program.cs (minimal hosting; with controllers put [EnableCors("CorsightPolicy")] on the action instead of RequireCors)',
     code,
     notes: [
-      'The CORS middleware answers the preflight itself and adds Vary: Origin. app.UseCors() must run before authentication, or the preflight (which carries no credentials) is rejected.',
+      'The CORS middleware answers the preflight itself. app.UseCors() must run before authentication, or the preflight (which carries no credentials) is rejected.',
+      'With a single origin the CORS middleware sends no Vary: Origin, so the handler adds it: keep that line in front of anything that can return early.',
     ],
   };
 };

@@ -31,14 +31,42 @@ export function placeholder(what: string): string {
   return `${PLACEHOLDER_MARK} ${what.replace(/[\u0000-\u001f\u007f\u2028\u2029…]/g, '')} ${PLACEHOLDER_MARK}`;
 }
 
+/** The placeholder line of a route's handler body, after a `//` comment sign (JavaScript and C#). */
+export function handlerPlaceholder(p: CorsPolicy, indent: string): string {
+  return `${indent}// ${placeholder(`your existing handler for ${p.method} ${p.path}`)}`;
+}
+
+/** A UTF-16 code unit as a `\uXXXX` escape, which JavaScript, Java and C# all read. */
+const uEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
 /** A JavaScript string literal: JSON's escaping handles quotes, backslashes and control characters; everything
  *  outside ASCII is escaped too, so no value can end a line or look like the placeholder mark. */
 export function jsString(value: string): string {
-  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, uEscape);
 }
 
-export function jsStringArray(values: readonly string[]): string {
+/** A Java or C# string literal: everything outside printable ASCII as a \u escape, so no value ends the literal.
+ *  Java turns \u escapes into characters before it reads the literal, so CR and LF get \r and \n (a \u000a would
+ *  end the line inside the string). */
+export function javaString(value: string): string {
+  const escape = (c: string): string => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : uEscape(c));
+  return `"${value.replace(/[\\"]/g, '\\$&').replace(/[^\x20-\x7e]/g, escape)}"`;
+}
+
+function jsStringArray(values: readonly string[]): string {
   return `[${values.map(jsString).join(', ')}]`;
+}
+
+/** The options `cors` (Express) and `@fastify/cors` share, one per line: the one origin, and the methods and request
+ *  headers set explicitly (both packages default to more methods and to echoing whatever headers a preflight asks
+ *  for), credentials only when needed. */
+export function corsPackageOptions(p: CorsPolicy, indent: string): string[] {
+  return [
+    `${indent}origin: ${jsString(p.origin)},`,
+    `${indent}methods: ${jsStringArray(p.allowMethods)},`,
+    `${indent}allowedHeaders: ${jsStringArray(p.allowHeaders)},`,
+    ...(p.credentials ? [`${indent}credentials: true,`] : []),
+  ];
 }
 
 /** Node's HTTP parser (llhttp) and nginx answer 400 to a method they do not know, lower-case ones included, before
@@ -50,10 +78,11 @@ export function unknownMethodNote(p: CorsPolicy, server: string): string[] {
   ];
 }
 
-/** Express 5 (path-to-regexp 8) reads `:` `*` `?` `+` `!` `(` `)` `[` `]` `{` `}` in a route path as syntax:
- *  escaped with a backslash, the path matches literally. */
+/** Express 5 (path-to-regexp 8) reads `:` `*` `?` `+` `!` `(` `)` `[` `]` `{` `}` in a route path as syntax, and
+ *  Express 4 (path-to-regexp 0.1) splices the path into a regex, where `|` `^` `$` are syntax too (`/a|b` would
+ *  match every path starting with "/a"): escaped with a backslash, each matches literally in both. */
 export function expressPath(path: string): string {
-  return jsString(path.replace(/[{}()[\]+?!:*\\]/g, '\\$&'));
+  return jsString(path.replace(/[{}()[\]+?!:*|^$\\]/g, '\\$&'));
 }
 
 /** Express's route method for the policy's method: `app.put`…, or `app.all` for a method Express has no

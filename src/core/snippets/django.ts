@@ -1,6 +1,6 @@
 // Django with django-cors-headers: settings that enable CORS on one exact path for one origin, with every list
 // set explicitly (the package's defaults allow more methods and headers than the request needs).
-import { decodedPath, pythonString, regexLiteral } from './literals.ts';
+import { decodedPath, pythonExactRegex, pythonString } from './literals.ts';
 import type { SnippetGenerator } from './types.ts';
 
 const pyList = (values: readonly string[]): string => `[${values.map(pythonString).join(', ')}]`;
@@ -13,7 +13,7 @@ export const django: SnippetGenerator = (p) => {
     "MIDDLEWARE.insert(0, 'corsheaders.middleware.CorsMiddleware')",
     '',
     `CORS_ALLOWED_ORIGINS = ${pyList([p.origin])}`,
-    `CORS_URLS_REGEX = r'^${regexLiteral(decodedPath(p.path), 'python')}$'`,
+    `CORS_URLS_REGEX = ${pythonExactRegex(decodedPath(p.path))}`,
     `CORS_ALLOW_METHODS = ${pyList(p.allowMethods)}`,
     `CORS_ALLOW_HEADERS = ${pyList(p.allowHeaders)}`,
     `CORS_ALLOW_CREDENTIALS = ${p.credentials ? 'True' : 'False'}`,

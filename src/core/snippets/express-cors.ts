@@ -1,26 +1,19 @@
 // Express with the `cors` package: its options on the one route, and on an OPTIONS route for the preflight.
-import { expressPath, expressRoute, jsString, jsStringArray, placeholder, unknownMethodNote } from './common.ts';
+import { corsPackageOptions, expressPath, expressRoute, handlerPlaceholder, unknownMethodNote } from './common.ts';
 import type { SnippetGenerator } from './types.ts';
 
 export const expressCors: SnippetGenerator = (p) => {
-  const options = [
-    `  origin: ${jsString(p.origin)},`,
-    // cors defaults to six methods and to echoing whatever headers the preflight asks for: least privilege sets both.
-    `  methods: ${jsStringArray(p.allowMethods)},`,
-    `  allowedHeaders: ${jsStringArray(p.allowHeaders)},`,
-    ...(p.credentials ? ['  credentials: true,'] : []),
-  ];
   const path = expressPath(p.path);
   const code = [
     "import cors from 'cors';",
     '',
     `const corsOptions = {`,
-    ...options,
+    ...corsPackageOptions(p, '  '),
     '};',
     ...(p.preflight ? ['', '// Answers the preflight (OPTIONS) with 204 before any other middleware of this route.', `app.options(${path}, cors(corsOptions));`] : []),
     '',
     `app.${expressRoute(p)}(${path}, cors(corsOptions), (req, res) => {`,
-    `  // ${placeholder(`your existing handler for ${p.method} ${p.path}`)}`,
+    handlerPlaceholder(p, '  '),
     '});',
   ].join('\n');
   return {

@@ -1,5 +1,5 @@
 // Plain Express without a package: a middleware that sets the headers on the one route and answers its preflight.
-import { expressPath, expressRoute, jsString, placeholder, preflightHeaderLines, responseHeaderLines, unknownMethodNote, type HeaderLine } from './common.ts';
+import { expressPath, expressRoute, handlerPlaceholder, jsString, preflightHeaderLines, responseHeaderLines, unknownMethodNote, type HeaderLine } from './common.ts';
 import type { SnippetGenerator } from './types.ts';
 
 const setLines = (lines: HeaderLine[], indent: string): string[] =>
@@ -22,7 +22,7 @@ export const express: SnippetGenerator = (p) => {
       : []),
     `app.${expressRoute(p)}(corsPath, (req, res) => {`,
     ...setLines(responseHeaderLines(p), '  '),
-    `  // ${placeholder(`your existing handler for ${p.method} ${p.path}`)}`,
+    handlerPlaceholder(p, '  '),
     '});',
   ].join('\n');
   return {

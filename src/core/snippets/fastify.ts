@@ -1,14 +1,10 @@
 // Fastify with @fastify/cors 11: its options for the one path (a delegator turns it off everywhere else).
-import { jsString, jsStringArray, placeholder, unknownMethodNote } from './common.ts';
+import { corsPackageOptions, handlerPlaceholder, jsString, unknownMethodNote } from './common.ts';
 import type { SnippetGenerator } from './types.ts';
 
 export const fastify: SnippetGenerator = (p) => {
   const options = [
-    `      origin: ${jsString(p.origin)},`,
-    // The plugin's defaults are GET,HEAD,POST and echoing whatever headers the preflight asks for.
-    `      methods: ${jsStringArray(p.allowMethods)},`,
-    `      allowedHeaders: ${jsStringArray(p.allowHeaders)},`,
-    ...(p.credentials ? ['      credentials: true,'] : []),
+    ...corsPackageOptions(p, '      '),
     // Without a preflight to answer, the plugin's catch-all OPTIONS route stays a 404 for this path too.
     `      preflight: ${p.preflight},`,
   ];
@@ -28,7 +24,7 @@ export const fastify: SnippetGenerator = (p) => {
     '});',
     '',
     `app.route({ method: ${jsString(p.method)}, url: corsPath, handler: async (request, reply) => {`,
-    `  // ${placeholder(`your existing handler for ${p.method} ${p.path}`)}`,
+    handlerPlaceholder(p, '  '),
     '} });',
   ].join('\n');
   return {

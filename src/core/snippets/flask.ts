@@ -1,13 +1,13 @@
 // Flask with flask-cors: CORS on one exact path for one origin, with the methods and request headers the request
 // needs and nothing more (flask-cors allows every header when allow_headers is left out).
-import { decodedPath, pythonString, regexLiteral } from './literals.ts';
+import { decodedPath, pythonExactRegex, pythonString } from './literals.ts';
 import type { SnippetGenerator } from './types.ts';
 
 /** flask-cors reads a string holding one of these as a regex (its probably_regex), anything else literally. */
 const LOOKS_LIKE_REGEX = /[*\\\]?$^[()]/;
 
 /** An anchored regex that matches exactly `value` (flask-cors compares a compiled pattern case-sensitively). */
-const regex = (value: string): string => `re.compile(r'^${regexLiteral(value, 'python')}\\Z')`;
+const regex = (value: string): string => `re.compile(${pythonExactRegex(value)})`;
 
 /** A flask-cors pattern that matches exactly `value`: the string itself, or the regex when flask-cors would read
  *  the string as one. */
@@ -27,7 +27,7 @@ export const flask: SnippetGenerator = (p) => {
     '',
     'CORS(',
     '    app,',
-    `    resources={r'^${regexLiteral(decodedPath(p.path), 'python')}$': {}},`,
+    `    resources={${pythonExactRegex(decodedPath(p.path))}: {}},`,
     // flask-cors sends Vary: Origin only when an origin is a regex; without it a cache can serve the allowed
     // origin a response made for another.
     `    origins=[${regex(p.origin)}],  # a regex, so that flask-cors also sends Vary: Origin`,

@@ -45,6 +45,9 @@ export const go: SnippetGenerator = (p) => {
     notes: [
       'rs/cors answers the preflight itself (200 in v1.7, 204 in later releases) and does not pass it to your handler unless OptionsPassthrough is set.',
       'rs/cors adds Vary: Origin itself.',
+      ...(p.path.endsWith('/')
+        ? [`In a ServeMux a pattern ending in "/" matches every path below it too: have the handler answer 404 unless r.URL.Path is exactly ${goString(p.path)} (or, from Go 1.22, register ${goString(`${p.path}{$}`)}), or those paths get CORS too.`]
+        : []),
       ...p.allowHeaders
         .filter((h) => /[^A-Za-z0-9_-]/.test(h))
         .map((h) => `rs/cors 1.7 drops every character but letters, digits, "-" and "_" from the header names a preflight asks for, so it never allows ${goString(h)}: rename the header.`),

@@ -55,6 +55,12 @@ export function regexLiteral(text: string, dialect: RegexDialect): string {
   return out;
 }
 
+/** A Python raw-string regex that matches exactly `text`, ended by `\Z`: `$` also matches before a final "\n", which
+ *  a percent-encoded path can end with. */
+export function pythonExactRegex(text: string): string {
+  return `r'^${regexLiteral(text, 'python')}\\Z'`;
+}
+
 /** An argument of an Apache directive in double quotes: the config reader turns `\\` and `\"` back. */
 export function apacheQuoted(value: string): string {
   return `"${value.replace(/[\\"]/g, '\\$&')}"`;

@@ -46,6 +46,7 @@ export const nginx: SnippetGenerator = (p) => {
     notes: [
       '`always` keeps the headers on error responses (4xx, 5xx) too: without it the browser reports a CORS error instead of your status.',
       'An add_header in this location drops every add_header inherited from the server block: repeat the ones you need here.',
+      'If the application behind nginx sets Access-Control-* headers itself, remove them there (or add `proxy_hide_header Access-Control-Allow-Origin;` here): two Access-Control-Allow-Origin values fail the check.',
       ...(p.preflight ? ['If the proxied app answers OPTIONS itself, keep this branch anyway: nginx answers the preflight before proxying.'] : []),
       ...unknownMethodNote(p, 'nginx'),
     ],

@@ -1,10 +1,6 @@
 // Spring MVC: a CorsRegistry mapping for the one path, with only the needed origin, methods and headers.
+import { javaString } from './common.ts';
 import type { SnippetGenerator } from './types.ts';
-
-/** A Java string literal; everything outside printable ASCII as a \u escape, so no value ends the literal. */
-function javaString(value: string): string {
-  return `"${value.replace(/[\\"]/g, '\\$&').replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
-}
 
 const javaArgs = (values: readonly string[]): string => values.map(javaString).join(', ');
 

@@ -1,7 +1,9 @@
 // The detail pane for one exchange: the sentence, the fix, the checks, why a preflight was needed, credentials,
 // what webRequest cannot tell apart, the other browser, every hop's headers, findings and the MDN page.
 import type { ComponentChildren } from 'preact';
+import { useMemo } from 'preact/hooks';
 import type { BrowserVerdict, Diagnosis } from '../../core/diagnose.ts';
+import { preflightUsesOf } from '../../core/preflight-cache.ts';
 import { policyFromDiagnosis } from '../../core/snippets/policy.ts';
 import type { ExchangeRecord } from '../../protocol/messages.ts';
 import { NetText } from '../NetText.tsx';
@@ -22,6 +24,8 @@ export interface DetailViewProps {
   includeSecrets: boolean;
   /** The active check (src/core/probe.ts); without it the findings offer no button. */
   probe?(request: ProbeRequest): Promise<ProbeAnswer>;
+  /** The tab's records, for the preflight cache replay (an OPTIONS sent where the cache should have answered). */
+  tabRecords?: readonly ExchangeRecord[];
 }
 
 const BROWSER_LABEL = { chrome: 'Chrome', firefox: 'Firefox' } as const;
@@ -43,8 +47,12 @@ function VerdictLine({ v }: { v: BrowserVerdict }) {
   );
 }
 
-export function DetailView({ record, diagnosis: d, onClose, copyText, includeSecrets, probe }: DetailViewProps) {
+export function DetailView({ record, diagnosis: d, onClose, copyText, includeSecrets, probe, tabRecords }: DetailViewProps) {
   const ex = record.exchange;
+  const unexpectedPreflights = useMemo(
+    () => new Set((tabRecords ? preflightUsesOf(tabRecords, record) : []).filter((u) => u.predicted === 'cached' && u.observed === 'sent').map((u) => u.hop)),
+    [tabRecords, record],
+  );
   const probing = probe && d.findings.some((f) => REFLECTION_QUESTIONS.includes(f.id)) ? probeRequest(ex) : null;
   const first = ex.hops[0];
   const look = VERDICT_LOOK[d.verdict];
@@ -168,7 +176,7 @@ export function DetailView({ record, diagnosis: d, onClose, copyText, includeSec
       <Section title={ex.hops.length > 1 ? `Headers (${ex.hops.length} hops)` : 'Headers'} testid="hops">
         {ex.hops.map((hop, i) => (
           <div key={i}>
-            <HopView hop={hop} index={i} diagnosis={d} />
+            <HopView hop={hop} index={i} diagnosis={d} cacheExpected={unexpectedPreflights.has(i)} />
             <CurlButtons exchange={ex} hop={i} includeSecrets={includeSecrets} copyText={copyText} />
           </div>
         ))}

@@ -3,7 +3,7 @@
 import type { Diagnosis } from '../../core/diagnose.ts';
 import { isOkStatus } from '../../core/checks.ts';
 import { redirectTarget } from '../../core/evaluate.ts';
-import { effectiveMaxAge } from '../../core/preflight-cache.ts';
+import { effectiveMaxAge, unexpectedPreflightNote } from '../../core/preflight-cache.ts';
 import type { ObservedHop } from '../../core/types.ts';
 import { NetText } from '../NetText.tsx';
 import { HeaderTable } from './HeaderTable.tsx';
@@ -13,6 +13,8 @@ export interface HopViewProps {
   hop: ObservedHop;
   index: number;
   diagnosis: Diagnosis;
+  /** The tab's earlier preflights say the cache should have answered this hop's OPTIONS (preflightUses). */
+  cacheExpected?: boolean;
 }
 
 /** `missing` says why there is no status: the request never went out, or no response came back (yet). */
@@ -24,7 +26,7 @@ function Status({ status, missing, bad, testid }: { status: number | null; missi
   );
 }
 
-export function HopView({ hop, index, diagnosis }: HopViewProps) {
+export function HopView({ hop, index, diagnosis, cacheExpected = false }: HopViewProps) {
   const o = offendersOf(diagnosis, index);
   const cached = diagnosis.preflights.some((p) => p.hop === index && p.fromCacheInferred);
   const pre = hop.preflight;
@@ -58,6 +60,11 @@ export function HopView({ hop, index, diagnosis }: HopViewProps) {
           {cachedFor && (
             <p class="muted" data-testid="preflight-max-age">
               Preflight cache: <NetText value={cachedFor.join(' ')} />
+            </p>
+          )}
+          {cacheExpected && (
+            <p class="muted" data-testid="preflight-cache-unexpected">
+              Observation: {unexpectedPreflightNote(diagnosis.browser)}
             </p>
           )}
         </div>

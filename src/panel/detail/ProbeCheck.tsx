@@ -28,7 +28,8 @@ export function ProbeCheck({ request, probe }: ProbeCheckProps) {
       </button>
       {state === 'running' && <span class="probe-result"> Checking…</span>}
       {typeof state === 'object' && (
-        <span class={`probe-result ${state.severity ?? 'ok'}`} data-testid="probe-result" data-verdict={state.verdict}>
+        // Only a refusal reads as good news: a check that could not run or could not tell is not colored so.
+        <span class={`probe-result ${state.severity ?? (state.verdict === 'refuses' ? 'ok' : 'neutral')}`} data-testid="probe-result" data-verdict={state.verdict}>
           {' '}
           <NetText value={state.sentence} />
         </span>

@@ -1,7 +1,7 @@
 // The "Preflights" insight: per endpoint (origin, URL, method, header names) how many preflights the browser sent,
 // how many its cache answered (inferred), how long it keeps them, and how many an Access-Control-Max-Age would save.
 import { useMemo } from 'preact/hooks';
-import { MAX_AGE_LIMITS, preflightEndpoints, type EndpointPreflights, type MaxAge } from '../../core/preflight-cache.ts';
+import { MAX_AGE_LIMITS, MOST_SAVED, preflightEndpoints, type EndpointPreflights, type MaxAge } from '../../core/preflight-cache.ts';
 import type { ExchangeRecord } from '../../protocol/messages.ts';
 import { NetText } from '../NetText.tsx';
 
@@ -31,10 +31,31 @@ function MaxAgeCell({ maxAge }: { maxAge: MaxAge | null }) {
   );
 }
 
+const BROWSER_LABEL = { chrome: 'Chrome', firefox: 'Firefox' } as const;
+
 function savings(e: EndpointPreflights): string {
-  if (e.maxAgeForAll === null) return '—';
+  if (e.passed < 2) return '—';
+  const repeated = `${e.passed - 1} repeated`;
+  const s = e.savings;
+  if (s === null) return `${repeated}: what a Max-Age saves depends on the credentials mode of ${e.credentials.unknown} requests, which webRequest does not show`;
+  if (s.maxAgeForAll === null || s.maxAgeForMost === null) {
+    return `${repeated}: none avoidable (each started before an earlier preflight was answered, or with other credentials)`;
+  }
   const { chrome, firefox } = MAX_AGE_LIMITS;
-  return `${e.passed - 1} repeated: ${e.avoidable.chrome} avoidable with Max-Age: ${chrome.capSeconds} (Chrome's cap), ${e.avoidable.firefox} with ${firefox.capSeconds} (Firefox's cap); Max-Age: ${e.maxAgeForAll} avoids them all`;
+  const most = s.maxAgeForMost < s.maxAgeForAll ? `, ${s.maxAgeForMost} avoids ${s.savedByMost} (at least ${MOST_SAVED * 100}%)` : '';
+  return `${repeated}: ${s.avoidable.chrome} avoidable with Max-Age: ${chrome.capSeconds} (Chrome's cap), ${s.avoidable.firefox} with ${firefox.capSeconds} (Firefox's cap); in ${BROWSER_LABEL[e.browser]}, Max-Age: ${s.maxAgeForAll} avoids all ${s.possible}${most}`;
+}
+
+/** Only worth a line when some requests were credentialed or their mode is unknown. */
+function CredentialsLine({ e }: { e: EndpointPreflights }) {
+  const { include, omit, unknown } = e.credentials;
+  if (include === 0 && unknown === 0) return null;
+  const parts = [include > 0 && `${include} with credentials`, omit > 0 && `${omit} without`, unknown > 0 && `${unknown} unknown (webRequest does not show it; counted as one mode)`];
+  return (
+    <div class="muted" data-testid="preflights-credentials">
+      Credentials: {parts.filter((p) => p !== false).join(', ')}
+    </div>
+  );
 }
 
 export function PreflightsView({ records }: PreflightsViewProps) {
@@ -70,6 +91,7 @@ export function PreflightsView({ records }: PreflightsViewProps) {
                   <div class="muted">
                     from <NetText value={e.key.origin} />
                   </div>
+                  <CredentialsLine e={e} />
                 </td>
                 <td data-testid="preflights-sent">{e.sent}</td>
                 <td data-testid="preflights-cached">{e.fromCache}</td>

@@ -35,6 +35,17 @@ function searchText({ record, judgement, findings }: Row): string {
     .toLowerCase();
 }
 
+/** Builds the search text of rows that have none yet while `hasTime()` allows; true once every row has one. Run
+ *  when the panel is idle, so the first keystroke on 10,000 rows does not build them all at once. */
+export function prepareSearch(rows: readonly Row[], hasTime: () => boolean): boolean {
+  for (const row of rows) {
+    if (haystacks.has(row.judgement)) continue;
+    if (!hasTime()) return false;
+    haystack(row);
+  }
+  return true;
+}
+
 export function filterRows(rows: readonly Row[], filter: RowFilter): readonly Row[] {
   const words = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0 && !filter.blockedOnly && !filter.securityOnly) return rows;
