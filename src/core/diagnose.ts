@@ -159,6 +159,8 @@ export function explain(ex: ObservedExchange, j: Judgement): Diagnosis {
   for (const p of preflights) {
     if (p.fromCacheInferred) {
       notes.push(`No preflight was seen for ${p.method} ${p.url}; it was presumably served from the preflight cache (inferred).`);
+    } else if (!p.seen && !j.chain.preflightsRecorded) {
+      notes.push(`The request needed a preflight (${p.method} ${p.url}), but this source records no preflights: whether one was sent or served from the preflight cache is unknown.`);
     }
   }
   if (j.mismatch !== 'none') notes.push(MISMATCH_NOTE[j.mismatch]);

@@ -54,6 +54,8 @@ export interface Chain {
   corsFrom: number | null;
   /** Sec-Fetch-Mode of the first hop, when the browser sent it. */
   fetchMode: string | null;
+  /** False when the source never records preflights, so one not seen was not necessarily served from the cache. */
+  preflightsRecorded: boolean;
 }
 
 export interface Decision<Code extends string> {
@@ -122,7 +124,7 @@ export function explainPreflights(chain: Chain, browser: BrowserName): HopPrefli
       headerNames: [...new Set(triggers.filter((t) => t.kind === 'header').map((t) => t.name))].sort(),
       triggers,
       seen: false,
-      fromCacheInferred: hop.response !== null,
+      fromCacheInferred: hop.response !== null && chain.preflightsRecorded,
     });
   }
   return out;
@@ -167,7 +169,12 @@ export function planChain(exchange: ObservedExchange, corsMode: boolean): Chain 
     // Fetch "tainted origin": leaving a hop whose origin differs from both the page and the next URL.
     if (location !== null && originOf(location) !== hopOrigin && hopOrigin !== pageOrigin) tainted = true;
   }
-  return { steps, corsFrom, fetchMode: headerValue(exchange.hops[0]?.requestHeaders ?? null, 'sec-fetch-mode') };
+  return {
+    steps,
+    corsFrom,
+    fetchMode: headerValue(exchange.hops[0]?.requestHeaders ?? null, 'sec-fetch-mode'),
+    preflightsRecorded: exchange.preflightsUnrecorded !== true,
+  };
 }
 
 /** Explicit construction: spreading rule results of several shapes made this the engine's hottest line. */

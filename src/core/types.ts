@@ -52,6 +52,9 @@ export interface ObservedExchange {
   type: string;
   hops: ObservedHop[];
   end: ObservedEnd;
+  /** Set when the source never records preflights (Playwright's HAR): a missing OPTIONS then says nothing about the
+   *  preflight cache. webRequest and the DevTools HARs show every preflight that went out. */
+  preflightsUnrecorded?: true;
 }
 
 export type Verdict = 'allowed' | 'blocked' | 'not-cors' | 'network-error' | 'pending';
