@@ -150,7 +150,7 @@ export function App({ transport, tabId, host }: AppProps) {
         )}
         <span class="spacer" />
         <span data-testid="panel-status" role="status">
-          {CONNECTION_TEXT[state.connection]}
+          {har.showing === null ? CONNECTION_TEXT[state.connection] : `Imported HAR: ${har.showing} (the live tab is still recorded)`}
         </span>
         <span data-testid="panel-tab">Inspected tab: {tabId}</span>
       </footer>

@@ -66,6 +66,8 @@ export interface HarImport {
   /** Drop targets for the whole panel. */
   dropHandlers: { onDragOver(e: DragEvent): void; onDrop(e: DragEvent): void };
   banner: JSX.Element | null;
+  /** The file shown instead of the live tab, or null while the live tab is shown. */
+  showing: string | null;
 }
 
 export function useHarImport(live: PanelTransport, tabId: number): HarImport {
@@ -134,7 +136,7 @@ export function useHarImport(live: PanelTransport, tabId: number): HarImport {
       </div>
     );
   }
-  return { transport: source.transport, open, dropHandlers, banner };
+  return { transport: source.transport, open, dropHandlers, banner, showing: current && 'gaps' in current ? current.file : null };
 }
 
 /** The toolbar's "Import HAR…" button over a hidden file input. */

@@ -51,9 +51,11 @@ describe('HAR import', () => {
     const subscribes = received.filter((m) => m.type === 'subscribe').length;
     fireEvent.drop(screen.getByTestId('corsight-panel'), { dataTransfer: { files: [harFile()], types: ['Files'] } });
     await waitFor(() => expect(screen.getByTestId('request-count').textContent).toBe(`${parsed.exchanges.length} requests`));
+    expect(screen.getByTestId('panel-status').textContent).toBe('Imported HAR: session.har (the live tab is still recorded)');
     fireEvent.click(screen.getByTestId('har-back'));
     await waitFor(() => expect(screen.getByTestId('request-count').textContent).toBe('1 request'));
     expect(screen.queryByTestId('har-banner')).toBeNull();
+    expect(screen.getByTestId('panel-status').textContent).toBe('Recording');
     // The live source was asked again for its snapshot.
     expect(received.filter((m) => m.type === 'subscribe').length).toBe(subscribes + 1);
   });
