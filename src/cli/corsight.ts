@@ -75,7 +75,8 @@ function run(args: readonly string[]): CliResult {
     browser: har.source.browser,
     version: __CORSIGHT_VERSION__,
     dropped: 0,
-    records: exchanges.map(({ h, d }) => ({ id: h.id, startedAt: h.startedAt, exchange: h.exchange, diagnosis: d })),
+    source: { kind: 'har', file: basename(file), creator: har.source.creator },
+    records: exchanges.map(({ h, d }) => ({ id: h.id, startedAt: h.startedAt, exchange: h.exchange, diagnosis: d, cannotTell: h.gaps.map((g) => HAR_GAP_TEXT[g]) })),
   });
   return { code, stdout: `${JSON.stringify(report, null, 2)}\n`, stderr: '' };
 }

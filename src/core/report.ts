@@ -24,7 +24,12 @@ export interface ReportRecord {
   startedAt: number;
   exchange: ObservedExchange;
   diagnosis?: Diagnosis;
+  /** What the source could not tell about this request (an imported HAR's gaps, as sentences). */
+  cannotTell?: readonly string[];
 }
+
+/** Where the exchanges came from: the extension's webRequest capture, or a HAR file. */
+export type ReportSource = { kind: 'webrequest' } | { kind: 'har'; file: string; creator: string };
 
 export interface ReportInput {
   tab: { id: number; url: string | null };
@@ -33,6 +38,8 @@ export interface ReportInput {
   version: string;
   dropped: number;
   records: readonly ReportRecord[];
+  /** Default: the extension's capture. */
+  source?: ReportSource;
   /** Keep Cookie, Set-Cookie, Authorization and Proxy-Authorization values (default: redacted). */
   includeSecrets?: boolean;
 }
@@ -84,11 +91,14 @@ export interface ReportExchange {
   checks: Array<{ hop: number; stage: string; header: string; required: string; received: string | null; ok: boolean }>;
   findings: Array<{ id: string; severity: 'error' | 'warning' | 'info'; title: string; why: string }>;
   fix: { url: string; preflight: HeaderPairs; response: HeaderPairs; ifCredentialed: HeaderPairs; notes: string[] } | null;
+  /** What the source could not tell about this request (empty for the extension's own capture). */
+  cannotTell: string[];
 }
 
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   generator: { name: 'corsight'; version: string; browser: BrowserName };
+  source: ReportSource;
   tab: { id: number; url: string | null };
   dropped: number;
   secretsRedacted: boolean;
@@ -155,12 +165,14 @@ export function buildReport(input: ReportInput): Report {
             notes: [...d.fix.notes],
           }
         : null,
+      cannotTell: [...(r.cannotTell ?? [])],
     };
   };
 
   return {
     schema: REPORT_SCHEMA,
     generator: { name: 'corsight', version: input.version, browser: input.browser },
+    source: input.source ?? { kind: 'webrequest' },
     tab: { id: input.tab.id, url: input.tab.url },
     dropped: input.dropped,
     secretsRedacted: redact,

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/core/diagnose.ts';
@@ -78,6 +78,10 @@ describe('corsight analyze', () => {
     const exact = report.exchanges.find((e) => e.url.includes('/s/simple-acao-exact/'));
     expect(exact).toMatchObject({ verdict: 'allowed', method: 'GET', origin: oracle.origins.page });
     expect(report.exchanges.filter((e) => e.verdict === 'blocked').length).toBeGreaterThan(100);
+    // What the HAR could not tell travels with the JSON too, per request.
+    expect(report.source).toMatchObject({ kind: 'har', file: basename(HAR_FIXTURE) });
+    const blocked = report.exchanges.find((e) => e.url.includes('/s/simple-no-acao/'))!;
+    expect(blocked.cannotTell).toEqual(expect.arrayContaining([expect.stringMatching(/^the response of a blocked request/)]));
   });
 
   it("on a Chrome DevTools HAR, names Chromium's own reason for each blocked request", async () => {
