@@ -138,7 +138,8 @@ function responseFindings(response: ObservedResponse, step: ChainStep, url: stri
   if (acao === origin && origin !== 'null' && credentialed) {
     out.push({
       id: 'origin-reflected-with-credentials',
-      severity: 'warning',
+      // Passively an allow-list and a reflection look the same: a question for the foreign-origin check, not a fault.
+      severity: 'info',
       title: 'Requesting origin allowed with credentials',
       why: `The server grants ${clip(origin)} access to users' data: right for an allow-list, but if it echoes every Origin any site can read this API as the user (check with a foreign origin).`,
     });

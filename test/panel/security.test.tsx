@@ -8,7 +8,7 @@ import { openPanel } from './harness.tsx';
 import { recordOf } from './recorded.ts';
 
 /** Scenarios with findings of each severity (see test/unit/lint.test.ts) and two without any. */
-const RISKY = ['simple-acao-null-credentials', 'cred-acac-true', 'preflight-max-age-86400'] as const;
+const RISKY = ['simple-acao-null-credentials', 'preflight-acah-star-authorization', 'preflight-max-age-86400'] as const;
 const CLEAN = ['simple-acao-exact', 'preflight-acah-missing'] as const;
 
 function rowOf(record: ExchangeRecord): HTMLElement | undefined {

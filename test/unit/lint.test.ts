@@ -51,12 +51,12 @@ describe.each(BROWSERS)('security lint on recorded %s exchanges', (browser) => {
     // [scenario, the findings it must raise, exactly]
     ['simple-acao-star-credentials', ['wildcard-private-network/warning', 'wildcard-with-credentials/warning']],
     ['simple-acao-star', ['wildcard-private-network/warning']],
-    ['cred-acac-true', ['origin-reflected-with-credentials/warning']],
-    ['simple-acao-request-origin-echo-credentials', ['origin-reflected-with-credentials/warning']],
+    ['cred-acac-true', ['origin-reflected-with-credentials/info']],
+    ['simple-acao-request-origin-echo-credentials', ['origin-reflected-with-credentials/info']],
     ['simple-acao-null', ['null-origin-trusted/warning']],
     ['simple-acao-null-credentials', ['null-origin-trusted/error']],
-    ['preflight-acah-star-and-name-credentials', ['origin-reflected-with-credentials/warning', 'wildcard-allow-with-credentials/info']],
-    ['preflight-acam-star-and-put-credentials', ['origin-reflected-with-credentials/warning', 'wildcard-allow-with-credentials/info']],
+    ['preflight-acah-star-and-name-credentials', ['origin-reflected-with-credentials/info', 'wildcard-allow-with-credentials/info']],
+    ['preflight-acam-star-and-put-credentials', ['origin-reflected-with-credentials/info', 'wildcard-allow-with-credentials/info']],
     ['preflight-acah-star-authorization', ['authorization-under-wildcard/warning']],
     ['preflight-max-age-86400', ['long-max-age/info']],
     // Nothing permissive: a specific origin without credentials, on a no-store response.
@@ -90,7 +90,7 @@ describe.each(BROWSERS)('security lint on recorded %s exchanges', (browser) => {
 
   it('an HTTPS API trusting an HTTP origin, but not a loopback one (a secure context)', () => {
     const http = moved('cred-acac-true', browser, { page: 'http://app.example', api: 'https://api.example' });
-    expect(ids(http)).toEqual(['https-trusts-http/error', 'origin-reflected-with-credentials/warning']);
+    expect(ids(http)).toEqual(['https-trusts-http/error', 'origin-reflected-with-credentials/info']);
     const plain = moved('simple-acao-exact', browser, { page: 'http://app.example', api: 'https://api.example' });
     expect(ids(plain)).toEqual(['https-trusts-http/warning']);
     const loopbackPage = moved('simple-acao-exact', browser, { api: 'https://api.example' });
@@ -136,9 +136,9 @@ describe.each(BROWSERS)('security lint on recorded %s exchanges', (browser) => {
     const acrh = 'x-bar,x-foo';
     hop.preflight!.requestHeaders = [...(hop.preflight!.requestHeaders ?? []).filter(([n]) => n.toLowerCase() !== 'access-control-request-headers'), ['Access-Control-Request-Headers', acrh]];
     withResponseHeader(ex, 'Access-Control-Allow-Headers', acrh, 'preflight');
-    expect(ids(ex)).toEqual(['origin-reflected-with-credentials/warning', 'request-headers-echoed-with-credentials/info']);
+    expect(ids(ex)).toEqual(['origin-reflected-with-credentials/info', 'request-headers-echoed-with-credentials/info']);
     // Without credentials, or a hand-written list: nothing to say.
-    expect(ids(withResponseHeader(structuredClone(ex), 'Access-Control-Allow-Headers', 'X-Bar, X-Foo', 'preflight'))).toEqual(['origin-reflected-with-credentials/warning']);
+    expect(ids(withResponseHeader(structuredClone(ex), 'Access-Control-Allow-Headers', 'X-Bar, X-Foo', 'preflight'))).toEqual(['origin-reflected-with-credentials/info']);
   });
 
   it('every recorded exchange: no throw, each id once, a title and a one-line why', () => {
