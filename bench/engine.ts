@@ -62,8 +62,9 @@ function freshRate(run: (ex: ObservedExchange) => unknown): () => number {
 
 /**
  * What the background does per webRequest event besides the browser's own dispatch: TabCapture.push (pairing),
- * TabStore.upsert and judge() once an exchange ended, as src/background/main.ts does (persistence and the badge only
- * mark a timer per event). Each round replays every recorded stream into fresh tabs.
+ * TabStore.upsert and judge() once an exchange ended, as src/background/main.ts does (persistence only marks a timer
+ * per event; the badge calls the browser only when the count changes). Each round replays every recorded stream into
+ * fresh tabs.
  */
 function listenerRate(): number {
   const capture = new TabCapture('chrome');

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
-import { DEFAULT_CHROME_PATH, NO_NETWORK_ARGS, chromePath, extensionArgs, freePort } from '../scripts/chromium.ts';
+import { NO_NETWORK_ARGS, chromePath, extensionArgs, freePort } from '../scripts/chromium.ts';
 
 /** One line of the summary table `npm run bench` prints. */
 export interface BenchRow {
@@ -112,7 +112,7 @@ export async function launchVariant(variant: Variant, extraArgs: string[] = []):
   const extDir = variant.extension === 'dir' ? variant.dir : variant.extension === 'empty' ? writeEmptyExtension(variant.set) : null;
   const debuggingPort = await freePort();
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromePath() || DEFAULT_CHROME_PATH,
+    executablePath: chromePath(),
     headless: true,
     ...(extDir ? { ignoreDefaultArgs: ['--disable-extensions'] } : {}),
     args: [...(extDir ? extensionArgs(extDir) : NO_NETWORK_ARGS), `--remote-debugging-port=${debuggingPort}`, ...extraArgs],

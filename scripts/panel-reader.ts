@@ -1,7 +1,7 @@
 // Reads what the Corsight panel shows (its request rows, from the DOM) and what the background holds (a protocol
 // snapshot): npm start prints the first, the e2e tests compare both with the engine.
 import { diagnose } from '../src/core/diagnose.ts';
-import { isBackgroundMessage, PANEL_PORT_NAME, PROTOCOL_VERSION, type TabSnapshot } from '../src/protocol/messages.ts';
+import { PANEL_PORT_NAME, PROTOCOL_VERSION, type PanelMessage, type TabSnapshot } from '../src/protocol/messages.ts';
 import { waitFor } from './chromium.ts';
 
 /** One row of the panel's request list, as text. */
@@ -124,66 +124,55 @@ function collectDetail(): (Omit<PanelDetail, 'hiddenStatus'> & { hidden: string 
   };
 }
 
-/** The chrome.* members the snapshot request uses inside an extension page (no @types/chrome here). */
-declare const chrome: {
-  runtime: {
-    connect(info: { name: string }): {
-      postMessage(message: unknown): void;
-      disconnect(): void;
-      onMessage: { addListener(listener: (message: unknown) => void): void };
-    };
-  };
-};
-
-interface SnapshotRequest {
-  name: string;
-  version: number;
-  tabId: number;
-}
-
-/** An extension page or frame that evaluates a function with one argument (Playwright and puppeteer alike). */
+/** An extension page or frame that evaluates a script (Playwright, puppeteer and the Firefox BiDi helper alike). */
 export interface ExtensionDocument {
-  evaluate(fn: (request: SnapshotRequest) => Promise<unknown>, request: SnapshotRequest): Promise<unknown>;
+  evaluate(script: string): Promise<unknown>;
 }
 
 /**
- * The background's snapshot of one tab, asked for over the panel protocol from an extension page (the panel as a
- * tab, or its frame inside DevTools): what any panel receives on connecting.
+ * A script for an extension page that asks the background for one tab's snapshot over the panel protocol (after
+ * posting `commands`) and resolves to it as JSON text. A big tab's snapshot continues in `following` exchanges sent
+ * as upserts right behind it; they are gathered into the one snapshot.
  */
-export async function readSnapshot(extensionPage: ExtensionDocument, tabId: number): Promise<TabSnapshot> {
-  const message = await extensionPage.evaluate(
-    ({ name, version, tabId }) =>
-      new Promise<unknown>((resolve, reject) => {
-        const port = chrome.runtime.connect({ name });
-        const timer = setTimeout(() => {
-          port.disconnect();
-          reject(new Error('the background sent no snapshot within 5 s'));
-        }, 5000);
-        // A big tab's snapshot continues in `following` exchanges sent as upserts right behind it.
-        let whole: { snapshot: { exchanges: unknown[] }; following?: number } | null = null;
-        let missing = 0;
-        port.onMessage.addListener((m) => {
-          const msg = m as { type?: unknown; following?: number; exchanges?: unknown[]; snapshot?: { exchanges: unknown[] } };
-          if (whole && msg.type === 'upsert') {
-            whole.snapshot.exchanges.push(...(msg.exchanges ?? []));
-            missing -= msg.exchanges?.length ?? 0;
-          } else if (msg.type === 'snapshot' || msg.type === 'version-mismatch') {
-            whole = msg as typeof whole;
-            missing = msg.following ?? 0;
-          }
-          if (!whole || missing > 0) return;
-          clearTimeout(timer);
-          port.disconnect();
-          resolve(whole);
-        });
-        port.postMessage({ type: 'subscribe', version, tabId });
-      }),
-    { name: PANEL_PORT_NAME, version: PROTOCOL_VERSION, tabId },
-  );
-  if (!isBackgroundMessage(message)) throw new Error(`not a background message: ${JSON.stringify(message).slice(0, 200)}`);
-  if (message.type === 'version-mismatch') throw new Error(`protocol version mismatch: background expects ${message.expected}`);
-  if (message.type !== 'snapshot') throw new Error(`expected a snapshot, got ${message.type}`);
-  return message.snapshot;
+export function snapshotScript(tabId: number, commands: readonly PanelMessage[] = []): string {
+  return `new Promise((resolve, reject) => {
+    const port = (globalThis.browser ?? globalThis.chrome).runtime.connect({ name: ${JSON.stringify(PANEL_PORT_NAME)} });
+    const timer = setTimeout(() => {
+      port.disconnect();
+      reject(new Error('the background sent no snapshot within 5 s'));
+    }, 5000);
+    let whole = null;
+    let missing = 0;
+    port.onMessage.addListener((m) => {
+      if (m.type === 'version-mismatch') {
+        clearTimeout(timer);
+        port.disconnect();
+        reject(new Error('protocol version mismatch: background expects ' + m.expected));
+        return;
+      }
+      if (whole && m.type === 'upsert' && m.tabId === ${tabId}) {
+        whole.exchanges.push(...m.exchanges);
+        missing -= m.exchanges.length;
+      } else if (m.type === 'snapshot') {
+        whole = m.snapshot;
+        missing = m.following ?? 0;
+      }
+      if (!whole || missing > 0) return;
+      clearTimeout(timer);
+      port.disconnect();
+      resolve(JSON.stringify(whole));
+    });
+    for (const c of ${JSON.stringify(commands)}) port.postMessage(c);
+    port.postMessage({ type: 'subscribe', version: ${PROTOCOL_VERSION}, tabId: ${tabId} });
+  })`;
+}
+
+/** The background's snapshot of one tab, as any panel receives it on connecting (the panel as a tab, or its frame
+ *  inside DevTools). */
+export async function readSnapshot(extensionPage: ExtensionDocument, tabId: number, commands: readonly PanelMessage[] = []): Promise<TabSnapshot> {
+  const text = await extensionPage.evaluate(snapshotScript(tabId, commands));
+  if (typeof text !== 'string') throw new Error('the snapshot script resolved to no text');
+  return JSON.parse(text) as TabSnapshot;
 }
 
 /** A list row together with what its detail view adds. */

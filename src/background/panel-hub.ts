@@ -73,6 +73,7 @@ export class PanelHub {
 
   private async subscribe(port: Port, current: number | null, message: PanelMessage & { type: 'subscribe' }): Promise<number | null> {
     if (current !== null) this.ports.get(current)?.delete(port);
+    this.paced.delete(port);
     if (message.version !== PROTOCOL_VERSION) {
       post(port, { type: 'version-mismatch', expected: PROTOCOL_VERSION });
       return null;
@@ -156,6 +157,8 @@ export class PanelHub {
   private pace(port: Port, messages: BackgroundMessage[]): void {
     this.paced.set(port, messages);
     const next = (): void => {
+      // The port subscribed again meanwhile: its new snapshot replaced these slices.
+      if (this.paced.get(port) !== messages) return;
       const message = messages.shift();
       if (message === undefined) {
         this.paced.delete(port);

@@ -4,7 +4,6 @@ import { signal, type Signal } from '@preact/signals';
 import type { ProbeAnswer, ProbeRequest } from '../core/probe.ts';
 import { PROTOCOL_VERSION, type BackgroundMessage, type ExchangeRecord, type PanelMessage } from '../protocol/messages.ts';
 import type { Transport } from '../protocol/transport.ts';
-import { pacer } from './pace.ts';
 
 export type PanelTransport = Transport<BackgroundMessage, PanelMessage>;
 
@@ -90,20 +89,20 @@ export interface PanelStore {
   dispose(): void;
 }
 
+/** How long the panel waits for a check's answer: twice the background's own 15 s limit on the request it sends. */
+export const PROBE_ANSWER_MS = 30_000;
+
 /** Subscribes on every (re)connection: after a worker restart the background answers with a fresh snapshot. */
 export function connectStore(transport: PanelTransport, tabId: number): PanelStore {
   const state = signal(initialState(tabId));
   const probes = new Map<string, (answer: ProbeAnswer) => void>();
   let probeCount = 0;
-  const apply = pacer((msg: BackgroundMessage) => {
-    state.value = applyMessage(state.value, msg);
-  });
   const offMessage = transport.subscribe((msg) => {
     if (msg.type === 'probe-result' && msg.tabId === tabId) {
       probes.get(msg.probeId)?.(msg.answer);
       probes.delete(msg.probeId);
     }
-    apply(msg);
+    state.value = applyMessage(state.value, msg);
   });
   const offConnect = transport.onConnect(() => {
     transport.post({ type: 'subscribe', version: PROTOCOL_VERSION, tabId });
@@ -119,7 +118,15 @@ export function connectStore(transport: PanelTransport, tabId: number): PanelSto
     probe: (request) =>
       new Promise<ProbeAnswer>((resolve) => {
         const probeId = String(++probeCount);
-        probes.set(probeId, resolve);
+        // A background that restarts mid-check loses its answer: without this the check would say "Checking…" forever.
+        const timer = setTimeout(() => {
+          probes.delete(probeId);
+          resolve({ kind: 'failed', error: 'no answer from the extension (its background may have restarted). Try again.' });
+        }, PROBE_ANSWER_MS);
+        probes.set(probeId, (answer) => {
+          clearTimeout(timer);
+          resolve(answer);
+        });
         transport.post({ type: 'probe', tabId, probeId, ...request });
       }),
     dispose: () => {

@@ -2,6 +2,7 @@
 // ESR with dist/firefox, and a reader that asks the background for a tab's snapshot through the panel protocol, as a
 // panel would.
 import { extensionArgs, waitFor } from '../../scripts/chromium.ts';
+import { readSnapshot } from '../../scripts/panel-reader.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import puppeteer, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
-import { PANEL_PORT_NAME, PROTOCOL_VERSION, type PanelMessage, type TabSnapshot } from '../../src/protocol/messages.ts';
+import type { PanelMessage, TabSnapshot } from '../../src/protocol/messages.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const chromeDir = join(root, 'dist', 'chrome');
@@ -151,24 +152,8 @@ export async function openExtensionPage(context: BrowserContext, extensionId: st
  * order), like a panel connecting, and resolves with the snapshot as JSON. The port is closed afterwards, so nothing
  * keeps the background busy. A string, so the same code runs in Chromium (Playwright) and Firefox (BiDi).
  */
-function snapshotScript(tabId: number, commands: PanelMessage[]): string {
-  return `new Promise((resolve, reject) => {
-    const port = (globalThis.browser ?? globalThis.chrome).runtime.connect({ name: ${JSON.stringify(PANEL_PORT_NAME)} });
-    const timer = setTimeout(() => reject(new Error('no snapshot within 5 s')), 5000);
-    port.onMessage.addListener((m) => {
-      if (m.type === 'version-mismatch') reject(new Error('version mismatch: ' + m.expected));
-      if (m.type !== 'snapshot') return;
-      clearTimeout(timer);
-      port.disconnect();
-      resolve(JSON.stringify(m.snapshot));
-    });
-    for (const c of ${JSON.stringify(commands)}) port.postMessage(c);
-    port.postMessage({ type: 'subscribe', version: ${PROTOCOL_VERSION}, tabId: ${tabId} });
-  })`;
-}
-
-export async function snapshotOf(ext: Page, tabId: number, commands: PanelMessage[] = []): Promise<TabSnapshot> {
-  return JSON.parse(await ext.evaluate<string>(snapshotScript(tabId, commands))) as TabSnapshot;
+export function snapshotOf(ext: Page, tabId: number, commands: PanelMessage[] = []): Promise<TabSnapshot> {
+  return readSnapshot(ext, tabId, commands);
 }
 
 export async function tabIdOf(ext: Page, url: string): Promise<number> {
@@ -284,6 +269,6 @@ export async function launchFirefox(prefs: Record<string, unknown> = {}): Promis
 }
 
 /** snapshotOf() for Firefox, from an extension page's browsing context. */
-export async function firefoxSnapshotOf(ff: FirefoxWithExtension, context: string, tabId: number, commands: PanelMessage[] = []): Promise<TabSnapshot> {
-  return JSON.parse(await ff.evaluate(context, snapshotScript(tabId, commands))) as TabSnapshot;
+export function firefoxSnapshotOf(ff: FirefoxWithExtension, context: string, tabId: number, commands: PanelMessage[] = []): Promise<TabSnapshot> {
+  return readSnapshot({ evaluate: (script) => ff.evaluate(context, script) }, tabId, commands);
 }
