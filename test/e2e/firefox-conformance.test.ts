@@ -14,7 +14,7 @@ import { loadFirefoxReasons, type FirefoxReason } from '../conformance/firefox-r
 import { pageFetch, scenarioFetchArgs, type PageFetchResult } from '../conformance/page-fetch.ts';
 import type { Scenario } from '../conformance/scenario.ts';
 import { startScenarioServer, type ScenarioServer } from '../conformance/server.ts';
-import { firefoxSnapshotOf, launchFirefox, sleep, waitFor, warmUp, type FirefoxWithExtension } from '../extension/harness.ts';
+import { firefoxSnapshotOf, firefoxTabIdOf, launchFirefox, sleep, waitFor, warmUp, type FirefoxWithExtension } from '../extension/harness.ts';
 
 /**
  * Left out of the slice, and why:
@@ -78,8 +78,7 @@ beforeAll(async () => {
   page = await ff.browser.newPage();
   await page.goto(pageUrl);
   const ext = await ff.openExtensionPage('panel.html');
-  const ids = await ff.evaluate(ext, `browser.tabs.query({}).then((tabs) => JSON.stringify(tabs.filter((t) => t.url === ${JSON.stringify(pageUrl)}).map((t) => t.id)))`);
-  const tabId = (JSON.parse(ids) as number[])[0]!;
+  const tabId = await firefoxTabIdOf(ff, ext, pageUrl);
   const snapshot = (c?: Parameters<typeof firefoxSnapshotOf>[3]) => firefoxSnapshotOf(ff, ext, tabId, c);
   // Warm-up URLs are no scenario path: the server answers them CORS-open, and they are cleared from the tab after.
   await warmUp((url) => page.evaluate(`fetch(${JSON.stringify(url)}).then(() => 'ok', () => 'rejected')`).then(String), snapshot, tabId, server.origins.api);

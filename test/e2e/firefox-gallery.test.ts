@@ -14,7 +14,7 @@ import { describeFirefoxReason, type FirefoxReason as FirefoxReasonKey } from '.
 import type { Report, ReportExchange } from '../../src/core/report.ts';
 import { visible } from '../../src/panel/format.ts';
 import { loadFirefoxReasons, type FirefoxReason } from '../conformance/firefox-reasons.ts';
-import { firefoxSnapshotOf, launchFirefox, sleep, waitFor, warmUp, type FirefoxWithExtension } from '../extension/harness.ts';
+import { firefoxSnapshotOf, firefoxTabIdOf, launchFirefox, sleep, waitFor, warmUp, type FirefoxWithExtension } from '../extension/harness.ts';
 
 /** Firefox logs this after the specific reason of every failed preflight (docs/browser-facts.md §9): not the reason. */
 const FOLLOW_UP = 'CORSDidNotSucceed2';
@@ -79,8 +79,7 @@ beforeAll(async () => {
   await page.goto(`${demo.pageOrigin}/`);
   // A plain extension page (no tab id) to find the demo tab and to warm up the background through the protocol.
   const ext = await ff.openExtensionPage('panel.html');
-  const ids = await ff.evaluate(ext, `browser.tabs.query({}).then((tabs) => JSON.stringify(tabs.filter((t) => t.url === ${JSON.stringify(`${demo.pageOrigin}/`)}).map((t) => t.id)))`);
-  const tabId = (JSON.parse(ids) as number[])[0]!;
+  const tabId = await firefoxTabIdOf(ff, ext, `${demo.pageOrigin}/`);
   // The warm-up URLs are on the API origin but no gallery route, so their console entries map to no endpoint.
   await warmUp((url) => page.evaluate(`fetch(${JSON.stringify(url)}).then(() => 'ok', () => 'rejected')`).then(String), (c) => firefoxSnapshotOf(ff, ext, tabId, c), tabId, demo.apiOrigin);
   const tReady = Date.now();

@@ -11,6 +11,7 @@ import { PANEL_PORT_NAME, PROTOCOL_VERSION, type BackgroundMessage, type Exchang
 import {
   badgeOf,
   firefoxSnapshotOf,
+  firefoxTabIdOf,
   launchChromium,
   launchFirefox,
   openExtensionPage,
@@ -192,9 +193,7 @@ describe('Firefox ESR captures a tab’s cross-origin requests', () => {
     page = await ff.browser.newPage();
     await page.goto(`${origins.page}/`);
     const ext = await ff.openExtensionPage('panel.html');
-    // tabs.query's url patterns with a port are not trusted on Firefox (docs/browser-facts.md §11): filter here.
-    const ids = await ff.evaluate(ext, `browser.tabs.query({}).then((tabs) => JSON.stringify(tabs.filter((t) => t.url === ${JSON.stringify(`${origins.page}/`)}).map((t) => t.id)))`);
-    const tabId = (JSON.parse(ids) as number[])[0]!;
+    const tabId = await firefoxTabIdOf(ff, ext, `${origins.page}/`);
     d = {
       browser: 'firefox',
       tabId,

@@ -268,6 +268,18 @@ export async function launchFirefox(prefs: Record<string, unknown> = {}): Promis
   };
 }
 
+/** Firefox: the id of the tab showing `url`, asked from an extension page's browsing context. tabs.query's url
+ *  patterns with a port are not trusted on Firefox (docs/browser-facts.md §11), so the whole list is filtered here. */
+export function firefoxTabIdOf(ff: FirefoxWithExtension, context: string, url: string): Promise<number> {
+  return waitFor(`the tab id of ${url}`, async () => {
+    const ids = JSON.parse(
+      await ff.evaluate(context, `browser.tabs.query({}).then((tabs) => JSON.stringify(tabs.filter((t) => t.url === ${JSON.stringify(url)}).map((t) => t.id)))`),
+    ) as number[];
+    if (ids.length > 1) throw new Error(`several tabs show ${url}`);
+    return ids[0];
+  });
+}
+
 /** snapshotOf() for Firefox, from an extension page's browsing context. */
 export function firefoxSnapshotOf(ff: FirefoxWithExtension, context: string, tabId: number, commands: PanelMessage[] = []): Promise<TabSnapshot> {
   return readSnapshot({ evaluate: (script) => ff.evaluate(context, script) }, tabId, commands);

@@ -12,6 +12,7 @@ import type { BrowserName } from '../../src/core/types.ts';
 import type { TabSnapshot } from '../../src/protocol/messages.ts';
 import {
   firefoxSnapshotOf,
+  firefoxTabIdOf,
   launchChromium,
   launchFirefox,
   openExtensionPage,
@@ -264,8 +265,7 @@ describe('Firefox ESR: the engine predicts which preflights came from the cache'
     const page: PuppeteerPage = await ff.browser.newPage();
     await page.goto(`${servers.page}/`);
     const ext = await ff.openExtensionPage('panel.html');
-    const ids = await ff.evaluate(ext, `browser.tabs.query({}).then((tabs) => JSON.stringify(tabs.filter((t) => t.url === ${JSON.stringify(`${servers.page}/`)}).map((t) => t.id)))`);
-    const tabId = (JSON.parse(ids) as number[])[0]!;
+    const tabId = await firefoxTabIdOf(ff, ext, `${servers.page}/`);
     d = {
       browser: 'firefox',
       tabId,

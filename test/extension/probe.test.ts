@@ -10,6 +10,7 @@ import { bidiClick } from '../../scripts/firefox.ts';
 import { PROBE_ORIGIN } from '../../src/core/probe.ts';
 import {
   firefoxSnapshotOf,
+  firefoxTabIdOf,
   launchChromium,
   launchFirefox,
   openExtensionPage,
@@ -198,12 +199,7 @@ probeSuite('Firefox ESR', async ({ pageOrigin, api }) => {
     await page.goto(`${api}/set-cookie`);
     await page.goto(`${pageOrigin}/`);
     const ext = await ff.openExtensionPage('panel.html');
-    const ids = await ff.evaluate(
-      ext,
-      `browser.tabs.query({}).then((tabs) => JSON.stringify(tabs.filter((t) => t.url === ${JSON.stringify(`${pageOrigin}/`)}).map((t) => t.id)))`,
-    );
-    const tabId = (JSON.parse(ids) as number[])[0];
-    if (tabId === undefined) throw new Error('no tab shows the test page');
+    const tabId = await firefoxTabIdOf(ff, ext, `${pageOrigin}/`);
     // The background's listeners may not be live yet (§3): warm up until it reports a request (answered without CORS
     // headers, which does not matter here), then clear the tab.
     await warmUp((url) => pageFetch(page, url), (c) => firefoxSnapshotOf(ff, ext, tabId, c), tabId, api);

@@ -11,6 +11,7 @@ import type { TabSnapshot, ExchangeRecord } from '../../src/protocol/messages.ts
 import {
   badgeOf,
   firefoxSnapshotOf,
+  firefoxTabIdOf,
   launchChromium,
   launchFirefox,
   openExtensionPage,
@@ -175,8 +176,7 @@ describe('Firefox: a suspended event page loses no exchange', () => {
     page = await ff.browser.newPage();
     await page.goto(`${origins.page}/`);
     ext = await ff.openExtensionPage('panel.html');
-    const ids = await ff.evaluate(ext, `browser.tabs.query({}).then((tabs) => JSON.stringify(tabs.filter((t) => t.url === ${JSON.stringify(`${origins.page}/`)}).map((t) => t.id)))`);
-    tabId = (JSON.parse(ids) as number[])[0]!;
+    tabId = await firefoxTabIdOf(ff, ext, `${origins.page}/`);
     await warmUp((url) => pageFetch(page, url), snapshot, tabId, origins.api);
   });
 
