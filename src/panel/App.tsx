@@ -81,7 +81,7 @@ export function App({ transport, tabId, host }: AppProps) {
     }
   };
   const onExport = (): void => {
-    const file = reportFile(state, rows.value, derivations, host, includeSecrets.value);
+    const file = reportFile(state, rows.value, derivations, host, includeSecrets.value, har.showing);
     host.saveFile(file.name, file.text);
   };
   const filtered = filterText.value.trim() !== '' || blockedOnly.value || securityOnly.value;
@@ -150,7 +150,7 @@ export function App({ transport, tabId, host }: AppProps) {
         )}
         <span class="spacer" />
         <span data-testid="panel-status" role="status">
-          {har.showing === null ? CONNECTION_TEXT[state.connection] : `Imported HAR: ${har.showing} (the live tab is still recorded)`}
+          {har.showing === null ? CONNECTION_TEXT[state.connection] : `Imported HAR: ${har.showing.file} (the live tab is still recorded)`}
         </span>
         <span data-testid="panel-tab">Inspected tab: {tabId}</span>
       </footer>

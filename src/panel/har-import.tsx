@@ -6,6 +6,7 @@ import { useMemo, useRef } from 'preact/hooks';
 import { HAR_GAP_TEXT, parseHar, type HarExchange, type HarGap } from '../core/har.ts';
 import { PROTOCOL_VERSION, type BackgroundMessage, type ExchangeRecord, type PanelMessage } from '../protocol/messages.ts';
 import { createMemoryTransportPair } from '../protocol/transport.ts';
+import type { BrowserName } from '../core/types.ts';
 import type { PanelTransport } from './store.ts';
 import './har-import.css';
 
@@ -24,7 +25,16 @@ export function harTransport(exchanges: readonly HarExchange[], tabId: number): 
   return panel;
 }
 
-type Imported = { file: string; gaps: HarGap[] } | { file: string; error: string };
+/** The HAR on screen: what the export says about where its requests came from. */
+export interface ShownHar {
+  file: string;
+  creator: string;
+  browser: BrowserName;
+  /** What the HAR could not tell about each request, by record id. */
+  cannotTell: ReadonlyMap<string, readonly string[]>;
+}
+
+type Imported = { shown: ShownHar; gaps: HarGap[] } | { file: string; error: string };
 
 /** One transport whose source can change: the live tab or an imported HAR. Switching is a reconnection, so the
  *  store subscribes again and the new source answers with its whole snapshot; the inactive source is not heard. */
@@ -67,7 +77,7 @@ export interface HarImport {
   dropHandlers: { onDragOver(e: DragEvent): void; onDrop(e: DragEvent): void };
   banner: JSX.Element | null;
   /** The file shown instead of the live tab, or null while the live tab is shown. */
-  showing: string | null;
+  showing: ShownHar | null;
 }
 
 export function useHarImport(live: PanelTransport, tabId: number): HarImport {
@@ -76,7 +86,7 @@ export function useHarImport(live: PanelTransport, tabId: number): HarImport {
   const current = imported.value;
   const fail = (file: string, error: string): void => {
     // The error banner shows over the live tab, never over an earlier HAR it does not name.
-    if (imported.value && 'gaps' in imported.value) source.use(live);
+    if (imported.value && 'shown' in imported.value) source.use(live);
     imported.value = { file, error };
   };
   const open = async (file: File): Promise<void> => {
@@ -93,10 +103,11 @@ export function useHarImport(live: PanelTransport, tabId: number): HarImport {
       return;
     }
     source.use(harTransport(har.exchanges, tabId));
-    imported.value = { file: file.name, gaps: har.gaps };
+    const cannotTell = new Map(har.exchanges.map((h) => [h.id, h.gaps.map((g) => HAR_GAP_TEXT[g])]));
+    imported.value = { shown: { file: file.name, creator: har.source.creator, browser: har.source.browser, cannotTell }, gaps: har.gaps };
   };
   const back = (): void => {
-    if (current && 'gaps' in current) source.use(live);
+    if (current && 'shown' in current) source.use(live);
     imported.value = null;
   };
   const dropHandlers = {
@@ -127,7 +138,7 @@ export function useHarImport(live: PanelTransport, tabId: number): HarImport {
     banner = (
       <div class="har-banner" role="status" data-testid="har-banner">
         <span>
-          Imported from <strong>{current.file}</strong>
+          Imported from <strong>{current.shown.file}</strong>
           {current.gaps.length > 0 && ` — what a HAR cannot tell: ${current.gaps.map((g) => HAR_GAP_TEXT[g]).join('; ')}.`}
         </span>
         <button type="button" data-testid="har-back" onClick={back}>
@@ -136,7 +147,7 @@ export function useHarImport(live: PanelTransport, tabId: number): HarImport {
       </div>
     );
   }
-  return { transport: source.transport, open, dropHandlers, banner, showing: current && 'gaps' in current ? current.file : null };
+  return { transport: source.transport, open, dropHandlers, banner, showing: current && 'shown' in current ? current.shown : null };
 }
 
 /** The toolbar's "Import HAR…" button over a hidden file input. */

@@ -4,6 +4,7 @@ import { fireEvent, screen, waitFor } from '@testing-library/preact';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HAR_GAP_TEXT, parseHar } from '../../src/core/har.ts';
+import type { Report } from '../../src/core/report.ts';
 import type { HarRecording } from '../conformance/har-recorder.ts';
 import { HAR_FIXTURE, HAR_ORACLE_FIXTURE } from '../conformance/record-har.ts';
 import { openPanel } from './harness.tsx';
@@ -58,6 +59,21 @@ describe('HAR import', () => {
     expect(screen.getByTestId('panel-status').textContent).toBe('Recording');
     // The live source was asked again for its snapshot.
     expect(received.filter((m) => m.type === 'subscribe').length).toBe(subscribes + 1);
+  });
+
+  it("exports the HAR's report: its file and creator as the source, and per request what the HAR could not tell", async () => {
+    const panel = await openPanel([recordOf('simple-acao-exact')]);
+    fireEvent.change(screen.getByTestId('har-file'), { target: { files: [harFile()] } });
+    await waitFor(() => expect(screen.getByTestId('request-count').textContent).toBe(`${parsed.exchanges.length} requests`));
+    fireEvent.click(screen.getByRole('button', { name: 'Export report' }));
+    const { name, text } = panel.host.saved[0]!;
+    expect(name).toBe('corsight-report-session.json');
+    const report = JSON.parse(text) as Report;
+    expect(report.source).toEqual({ kind: 'har', file: 'session.har', creator: parsed.source.creator });
+    expect(report.tab.url).toBeNull();
+    expect(report.exchanges).toHaveLength(parsed.exchanges.length);
+    const blocked = report.exchanges.find((e) => e.url.includes('/s/simple-no-acao/'))!;
+    expect(blocked.cannotTell).toContain(HAR_GAP_TEXT['blocked-response']);
   });
 
   it('says why a file is not a HAR and stays on the live tab', async () => {
