@@ -3,7 +3,7 @@
 import type { Check } from './checks.ts';
 import { chainChecks, explainPreflights, type Chain, type Decision, type HopPreflight } from './evaluate.ts';
 import { buildFix, type Fix } from './fix.ts';
-import { judge, type Judgement, type RequestMode } from './judge.ts';
+import { dependsOnCredentials, judge, type Judgement, type RequestMode } from './judge.ts';
 import { lint, type Finding } from './lint.ts';
 import { describeChromeError, describeFirefoxReason, mdnUrl, type CorsError, type FirefoxReason } from './reasons.ts';
 import type { BrowserName, CredentialsMode, ObservedExchange, Verdict } from './types.ts';
@@ -126,6 +126,11 @@ function browserLabel(b: BrowserName): string {
   return b === 'chrome' ? 'Chrome' : 'Firefox';
 }
 
+/** What an "allowed" that depends on the credentials mode means (dependsOnCredentials), for the row and its sentence. */
+export function credentialsCaveat(b: BrowserName): string {
+  return `Allowed without credentials; blocked if the page sent cookies or HTTP auth (${browserLabel(b)} does not show which)`;
+}
+
 /** Firefox keeps preflighting every hop after a preflighted request, even once a 301/302/303 turned it into a
  *  plain GET or a cross-origin hop dropped Authorization; Chromium preflights only when the hop needs it (measured
  *  on 4 scenarios). What the server answers to the extra OPTIONS cannot be seen from the other browser. */
@@ -183,6 +188,8 @@ export function explain(ex: ObservedExchange, j: Judgement): Diagnosis {
     summary = j.verdict === 'blocked' && mine.note ? mine.note : MODE_SUMMARY[j.mode];
   } else if (j.mismatch === 'blocked-unexplained' || j.mismatch === 'blocked-before-response') {
     summary = MISMATCH_NOTE[j.mismatch];
+  } else if (dependsOnCredentials(j)) {
+    summary = `${credentialsCaveat(ex.browser)}. ${sentence(ex.browser, j.ifCredentialed, j.chain)}`;
   } else if (j.verdict === 'allowed') {
     summary = 'Allowed: every CORS check passed.';
   } else if (j.verdict === 'pending') {

@@ -39,6 +39,14 @@ export interface Judgement {
   firefoxParameter: string | null;
 }
 
+/** Whether an "allowed" rests on the credentials mode alone: webRequest did not show it, and with cookies or HTTP
+ *  auth the browser would have blocked (Firefox completes a CORS-blocked simple request like an allowed one, so
+ *  nothing on the wire tells). Reads what judge() already decided for both modes, so a row pays nothing for it.
+ *  Only "allowed" can hinge on it: credentials add checks, they never lift one. */
+export function dependsOnCredentials(j: Judgement): j is Judgement & { ifCredentialed: Decision<string> } {
+  return j.verdict === 'allowed' && j.mismatch === 'none' && j.credentialsSource === 'unknown' && j.ifCredentialed?.blocked === true;
+}
+
 function requestMode(ex: ObservedExchange): RequestMode {
   if (ex.type === 'main_frame' || ex.type === 'sub_frame') return 'navigate';
   const origin = ex.origin ?? 'null';

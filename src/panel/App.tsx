@@ -2,6 +2,7 @@
 // export. Everything arrives through props; main.tsx is the only place that knows about the browser.
 import { useComputed, useSignal } from '@preact/signals';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { dependsOnCredentials } from '../core/judge.ts';
 import { createDerivations } from './derive.ts';
 import { DetailView } from './detail/DetailView.tsx';
 import { reportFile } from './export.ts';
@@ -65,6 +66,7 @@ export function App({ transport, tabId, host }: AppProps) {
   );
   const blocked = useComputed(() => rows.value.reduce((n, r) => n + (r.judgement.verdict === 'blocked' ? 1 : 0), 0));
   const risky = useComputed(() => rows.value.reduce((n, r) => n + (r.findings.length > 0 ? 1 : 0), 0));
+  const uncertain = useComputed(() => rows.value.reduce((n, r) => n + (dependsOnCredentials(r.judgement) ? 1 : 0), 0));
   const opened = useComputed(() =>
     detailOpen.value ? (rows.value.find((r) => r.record.id === selectedId.value) ?? null) : null,
   );
@@ -141,6 +143,11 @@ export function App({ transport, tabId, host }: AppProps) {
         {risky.value > 0 && (
           <span class="findings-count" data-testid="findings-count">
             {risky.value.toLocaleString('en-US')} with security findings
+          </span>
+        )}
+        {uncertain.value > 0 && (
+          <span data-testid="uncertain-count" title="Allowed only if the page sent no cookies or HTTP auth: the browser does not show whether it did (marked ? in the list)">
+            {uncertain.value.toLocaleString('en-US')} uncertain
           </span>
         )}
         {state.dropped > 0 && (

@@ -1,6 +1,8 @@
 // The request list: a virtual grid like the Network panel's. Arrow keys, Home/End and Page keys move the
 // selection; Enter opens the details. Only rows in view are rendered, so 10,000 requests scroll as fast as 10.
 import type { RefObject } from 'preact';
+import { credentialsCaveat } from '../../core/diagnose.ts';
+import { dependsOnCredentials } from '../../core/judge.ts';
 import { preflightFromCache } from '../../core/preflight-cache.ts';
 import type { Row } from '../derive.ts';
 import { clockTime, urlParts, visible } from '../format.ts';
@@ -148,6 +150,17 @@ export function RequestList(props: RequestListProps) {
                   </span>
                   <span role="gridcell" class="cell c4">
                     {look.label}
+                    {dependsOnCredentials(judgement) && (
+                      <span
+                        class="creds-marker"
+                        data-testid="row-credentials-dependent"
+                        role="img"
+                        aria-label={credentialsCaveat(record.exchange.browser)}
+                        title={credentialsCaveat(record.exchange.browser)}
+                      >
+                        ?
+                      </span>
+                    )}
                     {preflightFromCache(judgement) && (
                       <span
                         class="cache-marker"
