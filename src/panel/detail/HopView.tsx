@@ -7,7 +7,7 @@ import { effectiveMaxAge, unexpectedPreflightNote } from '../../core/preflight-c
 import type { ObservedHop } from '../../core/types.ts';
 import { NetText } from '../NetText.tsx';
 import { HeaderTable } from './HeaderTable.tsx';
-import { offendersOf } from './offenders.ts';
+import { offendersOf } from '../../core/offenders.ts';
 
 export interface HopViewProps {
   hop: ObservedHop;

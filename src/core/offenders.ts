@@ -1,6 +1,6 @@
 // Which headers to highlight in one hop's header tables: those named by its failing checks, plus the request
-// headers that asked for what the server refused.
-import type { Diagnosis } from '../../core/diagnose.ts';
+// headers that asked for what the server refused (the CORS knowledge behind the panel's highlights).
+import type { Diagnosis } from './diagnose.ts';
 
 export interface Offenders {
   /** Lowercased names per table. */
