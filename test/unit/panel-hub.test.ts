@@ -2,24 +2,10 @@
 // resets, and commands handled in the order a panel sent them.
 import { describe, expect, it } from 'vitest';
 import { PanelHub, UPSERT_BATCH_MS } from '../../src/background/panel-hub.ts';
-import { TabStore, type ExchangeUpdate } from '../../src/background/tab-store.ts';
+import { TabStore } from '../../src/background/tab-store.ts';
 import { PANEL_PORT_NAME, PROTOCOL_VERSION, type BackgroundMessage } from '../../src/protocol/messages.ts';
+import { exchangeUpdate } from './exchange-update.ts';
 import { asPort, fakePortPair, tick, type FakePort } from './fake-port.ts';
-
-function update(id: string, startedAt: number): ExchangeUpdate {
-  return {
-    id,
-    startedAt,
-    blocked: false,
-    exchange: {
-      browser: 'chrome',
-      origin: 'http://localhost:5173',
-      type: 'xmlhttprequest',
-      hops: [{ url: `http://127.0.0.1:8080/${id}`, method: 'GET', requestHeaders: null, preflight: null, response: null, redirectTo: null }],
-      end: { state: 'pending' },
-    },
-  };
-}
 
 function setup(ready: Promise<void> = Promise.resolve()) {
   const store = new TabStore(3);
@@ -45,7 +31,7 @@ function setup(ready: Promise<void> = Promise.resolve()) {
     hub.connect(asPort(theirs));
     return mine;
   };
-  const record = (tabId: number, id: string, startedAt: number): void => hub.queue(store.upsert(tabId, update(id, startedAt))!.stored.record);
+  const record = (tabId: number, id: string, startedAt: number): void => hub.queue(store.upsert(tabId, exchangeUpdate(id, startedAt))!.stored.record);
   return { store, hub, commands, panel, record };
 }
 
@@ -59,7 +45,7 @@ describe('PanelHub', () => {
     p.postMessage({ type: 'subscribe', version: PROTOCOL_VERSION, tabId: 4 });
     await tick(10);
     expect(p.received).toEqual([]);
-    store.upsert(4, update('a', 1));
+    store.upsert(4, exchangeUpdate('a', 1));
     restored();
     await tick();
     const [snap] = p.received as BackgroundMessage[];

@@ -2,27 +2,13 @@
 // in start order, with the dropped count, even when live changes arrive while the slices are still coming.
 import { describe, expect, it } from 'vitest';
 import { FIRST_SLICE, PanelHub, SLICE_GAP_MS, SNAPSHOT_SLICE, UPSERT_BATCH_MS } from '../../src/background/panel-hub.ts';
-import { TabStore, type ExchangeUpdate } from '../../src/background/tab-store.ts';
+import { TabStore } from '../../src/background/tab-store.ts';
 import { applyMessage, initialState, type PanelState } from '../../src/panel/store.ts';
 import { PANEL_PORT_NAME, PROTOCOL_VERSION, type BackgroundMessage } from '../../src/protocol/messages.ts';
+import { exchangeUpdate } from './exchange-update.ts';
 import { asPort, fakePortPair, tick } from './fake-port.ts';
 
 const TAB = 7;
-
-function update(id: string, startedAt: number, state: 'pending' | 'completed' = 'completed'): ExchangeUpdate {
-  return {
-    id,
-    startedAt,
-    blocked: false,
-    exchange: {
-      browser: 'chrome',
-      origin: 'http://localhost:5173',
-      type: 'fetch',
-      hops: [{ url: `http://127.0.0.1:8080/${id}`, method: 'GET', requestHeaders: null, preflight: null, response: null, redirectTo: null }],
-      end: { state },
-    },
-  };
-}
 
 describe('a snapshot bigger than one slice', () => {
   it('arrives whole, in order, with the dropped count; a live change sent meanwhile still lands', async () => {
@@ -37,7 +23,7 @@ describe('a snapshot bigger than one slice', () => {
       probe: async () => ({ kind: 'response', status: 200, acao: null, acac: null }),
     });
     // Two over the bound: the two oldest are dropped before the panel connects.
-    for (let i = 0; i < total + 2; i++) store.upsert(TAB, update(`r${i}`, 1000 + i));
+    for (let i = 0; i < total + 2; i++) store.upsert(TAB, exchangeUpdate(`r${i}`, 1000 + i, 'completed'));
     const [mine, theirs] = fakePortPair(PANEL_PORT_NAME);
     hub.connect(asPort(theirs));
     mine.postMessage({ type: 'subscribe', version: PROTOCOL_VERSION, tabId: TAB });
@@ -48,7 +34,7 @@ describe('a snapshot bigger than one slice', () => {
 
     // One more exchange while the slices are still coming: it evicts the oldest kept one, and reaches the panel
     // after the last slice.
-    hub.queue(store.upsert(TAB, update('late', 5000))!.stored.record);
+    hub.queue(store.upsert(TAB, exchangeUpdate('late', 5000, 'completed'))!.stored.record);
     await tick(SLICE_GAP_MS * (slices + 2) + 200);
     expect(received.map((m) => m.type)).toEqual(['snapshot', ...Array<string>(slices + 1).fill('upsert')]);
     const last = received.at(-1);
