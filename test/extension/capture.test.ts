@@ -10,8 +10,7 @@ import type { BrowserName } from '../../src/core/types.ts';
 import { PANEL_PORT_NAME, PROTOCOL_VERSION, type BackgroundMessage, type ExchangeRecord, type TabSnapshot } from '../../src/protocol/messages.ts';
 import {
   badgeOf,
-  firefoxSnapshotOf,
-  firefoxTabIdOf,
+  openWatchedFirefoxTab,
   launchChromium,
   launchFirefox,
   openExtensionPage,
@@ -190,16 +189,15 @@ describe('Firefox ESR captures a tab’s cross-origin requests', () => {
   beforeAll(async () => {
     origins = await startOrigins();
     ff = await launchFirefox();
-    page = await ff.browser.newPage();
-    await page.goto(`${origins.page}/`);
-    const ext = await ff.openExtensionPage('panel.html');
-    const tabId = await firefoxTabIdOf(ff, ext, `${origins.page}/`);
+    const tab = await openWatchedFirefoxTab(ff, `${origins.page}/`, origins.api);
+    const { ext, tabId } = tab;
+    page = tab.page;
     d = {
       browser: 'firefox',
       tabId,
       fetch: (url, init) => pageFetch(page, url, init),
       goto: async (url) => void (await page.goto(url)),
-      snapshot: (commands) => firefoxSnapshotOf(ff, ext, tabId, commands),
+      snapshot: tab.snapshot,
       badge: async () =>
         JSON.parse(
           await ff.evaluate(
@@ -208,7 +206,6 @@ describe('Firefox ESR captures a tab’s cross-origin requests', () => {
           ),
         ) as { text: string; color: number[] },
     };
-    await warmUp(d.fetch, d.snapshot, tabId, origins.api);
   });
 
   afterAll(async () => {

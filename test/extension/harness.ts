@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import puppeteer, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
+import puppeteer, { type Browser as PuppeteerBrowser, type Page as PuppeteerPage } from 'puppeteer-core';
 import type { PanelMessage, TabSnapshot } from '../../src/protocol/messages.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -278,6 +278,33 @@ export function firefoxTabIdOf(ff: FirefoxWithExtension, context: string, url: s
     if (ids.length > 1) throw new Error(`several tabs show ${url}`);
     return ids[0];
   });
+}
+
+/** A Firefox tab that Corsight watches, with an extension page to talk to the background from. */
+export interface WatchedFirefoxTab {
+  page: PuppeteerPage;
+  /** The extension page's browsing context. */
+  ext: string;
+  tabId: number;
+  snapshot: Snapshots;
+}
+
+/** Firefox: opens `url` in a new tab and warms the background's listeners up on `warmOrigin` (§3: they may not be
+ *  live yet), then clears the tab. `before` runs in the new tab first (a cookie to set, say). */
+export async function openWatchedFirefoxTab(
+  ff: FirefoxWithExtension,
+  url: string,
+  warmOrigin: string,
+  before?: (page: PuppeteerPage) => Promise<void>,
+): Promise<WatchedFirefoxTab> {
+  const page = await ff.browser.newPage();
+  await before?.(page);
+  await page.goto(url);
+  const ext = await ff.openExtensionPage('panel.html');
+  const tabId = await firefoxTabIdOf(ff, ext, url);
+  const snapshot: Snapshots = (commands) => firefoxSnapshotOf(ff, ext, tabId, commands);
+  await warmUp((u) => pageFetch(page, u), snapshot, tabId, warmOrigin);
+  return { page, ext, tabId, snapshot };
 }
 
 /** snapshotOf() for Firefox, from an extension page's browsing context. */

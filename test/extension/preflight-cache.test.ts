@@ -5,14 +5,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import type { Page as PuppeteerPage } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { effectiveMaxAge, preflightEndpoints, preflightUses, type PreflightUse } from '../../src/core/preflight-cache.ts';
 import type { BrowserName } from '../../src/core/types.ts';
 import type { TabSnapshot } from '../../src/protocol/messages.ts';
 import {
-  firefoxSnapshotOf,
-  firefoxTabIdOf,
+  openWatchedFirefoxTab,
   launchChromium,
   launchFirefox,
   openExtensionPage,
@@ -262,18 +260,14 @@ describe('Firefox ESR: the engine predicts which preflights came from the cache'
   beforeAll(async () => {
     servers = await startServers('localhost');
     ff = await launchFirefox();
-    const page: PuppeteerPage = await ff.browser.newPage();
-    await page.goto(`${servers.page}/`);
-    const ext = await ff.openExtensionPage('panel.html');
-    const tabId = await firefoxTabIdOf(ff, ext, `${servers.page}/`);
+    const { page, tabId, snapshot } = await openWatchedFirefoxTab(ff, `${servers.page}/`, `${servers.api}/warm`);
     d = {
       browser: 'firefox',
       tabId,
       fetch: (url, init) => pageFetch(page, url, init),
       evaluate: async (expression) => String(await page.evaluate(expression)),
-      snapshot: (commands) => firefoxSnapshotOf(ff, ext, tabId, commands),
+      snapshot,
     };
-    await warmUp(d.fetch, d.snapshot, tabId, `${servers.api}/warm`);
   });
 
   afterAll(async () => {

@@ -9,15 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bidiClick } from '../../scripts/firefox.ts';
 import { PROBE_ORIGIN } from '../../src/core/probe.ts';
 import {
-  firefoxSnapshotOf,
-  firefoxTabIdOf,
+  openWatchedFirefoxTab,
   launchChromium,
   launchFirefox,
   openExtensionPage,
   pageFetch,
   tabIdOf,
   waitFor,
-  warmUp,
   type ChromiumWithExtension,
   type FirefoxWithExtension,
 } from './harness.ts';
@@ -195,14 +193,8 @@ probeSuite('Chromium', async ({ pageOrigin, api }) => {
 probeSuite('Firefox ESR', async ({ pageOrigin, api }) => {
   const ff: FirefoxWithExtension = await launchFirefox();
   return orClose(() => ff.close(), async () => {
-    const page = await ff.browser.newPage();
-    await page.goto(`${api}/set-cookie`);
-    await page.goto(`${pageOrigin}/`);
-    const ext = await ff.openExtensionPage('panel.html');
-    const tabId = await firefoxTabIdOf(ff, ext, `${pageOrigin}/`);
-    // The background's listeners may not be live yet (§3): warm up until it reports a request (answered without CORS
-    // headers, which does not matter here), then clear the tab.
-    await warmUp((url) => pageFetch(page, url), (c) => firefoxSnapshotOf(ff, ext, tabId, c), tabId, api);
+    // Warmed up on the API (answered without CORS headers, which does not matter here).
+    const { page, tabId } = await openWatchedFirefoxTab(ff, `${pageOrigin}/`, api, async (p) => void (await p.goto(`${api}/set-cookie`)));
     for (const path of PAGE_REQUESTS) expect(await pageFetch(page, `${api}${path}`, { credentials: 'include' })).toBe('status 200');
     const panel = await ff.openExtensionPage(`panel.html?tabId=${tabId}`);
     const inPanel = (expression: string): Promise<string> => ff.evaluate(panel, expression);

@@ -11,7 +11,7 @@ import type { TabSnapshot, ExchangeRecord } from '../../src/protocol/messages.ts
 import {
   badgeOf,
   firefoxSnapshotOf,
-  firefoxTabIdOf,
+  openWatchedFirefoxTab,
   launchChromium,
   launchFirefox,
   openExtensionPage,
@@ -173,11 +173,7 @@ describe('Firefox: a suspended event page loses no exchange', () => {
     origins = await startOrigins();
     // Firefox suspends an idle event page after 30 s by default; 1 s keeps the test short.
     ff = await launchFirefox({ 'extensions.background.idle.timeout': 1000 });
-    page = await ff.browser.newPage();
-    await page.goto(`${origins.page}/`);
-    ext = await ff.openExtensionPage('panel.html');
-    tabId = await firefoxTabIdOf(ff, ext, `${origins.page}/`);
-    await warmUp((url) => pageFetch(page, url), snapshot, tabId, origins.api);
+    ({ page, ext, tabId } = await openWatchedFirefoxTab(ff, `${origins.page}/`, origins.api));
   });
 
   afterAll(async () => {
