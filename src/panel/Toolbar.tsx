@@ -1,5 +1,5 @@
-// The bar above the list, laid out like the Network panel's: filter, "Blocked only", "Security", clear, preserve log, export,
-// and the counts.
+// The bar above the list, laid out like the Network panel's: clear, filter, "Blocked only", "Security", preserve log,
+// the Preflights view, include secrets, HAR import and export.
 import type { Signal } from '@preact/signals';
 import { HarImportButton } from './har-import.tsx';
 
@@ -15,6 +15,16 @@ export interface ToolbarProps {
   onClear(): void;
   onExport(): void;
   onImportHar(file: File): void;
+}
+
+/** A toolbar checkbox bound to a signal. */
+function Check({ label, testid, on, title }: { label: string; testid: string; on: Signal<boolean>; title?: string }) {
+  return (
+    <label class="check" title={title}>
+      <input type="checkbox" data-testid={testid} checked={on.value} onChange={(e) => (on.value = e.currentTarget.checked)} />
+      {label}
+    </label>
+  );
 }
 
 export function Toolbar(p: ToolbarProps) {
@@ -33,24 +43,8 @@ export function Toolbar(p: ToolbarProps) {
         value={p.filterText.value}
         onInput={(e) => (p.filterText.value = e.currentTarget.value)}
       />
-      <label class="check">
-        <input
-          type="checkbox"
-          data-testid="blocked-only"
-          checked={p.blockedOnly.value}
-          onChange={(e) => (p.blockedOnly.value = e.currentTarget.checked)}
-        />
-        Blocked only
-      </label>
-      <label class="check" title="Only requests whose responses allow more than they should (security findings)">
-        <input
-          type="checkbox"
-          data-testid="security-only"
-          checked={p.securityOnly.value}
-          onChange={(e) => (p.securityOnly.value = e.currentTarget.checked)}
-        />
-        Security
-      </label>
+      <Check label="Blocked only" testid="blocked-only" on={p.blockedOnly} />
+      <Check label="Security" testid="security-only" on={p.securityOnly} title="Only requests whose responses allow more than they should (security findings)" />
       <span class="divider" />
       <label class="check">
         <input
@@ -71,15 +65,12 @@ export function Toolbar(p: ToolbarProps) {
         Preflights
       </button>
       <span class="spacer" />
-      <label class="check" title="Cookie, Set-Cookie, Authorization and Proxy-Authorization values are redacted unless this is on">
-        <input
-          type="checkbox"
-          data-testid="include-secrets"
-          checked={p.includeSecrets.value}
-          onChange={(e) => (p.includeSecrets.value = e.currentTarget.checked)}
-        />
-        Include cookies and auth
-      </label>
+      <Check
+        label="Include cookies and auth"
+        testid="include-secrets"
+        on={p.includeSecrets}
+        title="Cookie, Set-Cookie, Authorization and Proxy-Authorization values are redacted unless this is on"
+      />
       <HarImportButton onFile={p.onImportHar} />
       <button type="button" data-testid="export" onClick={p.onExport}>
         Export report
