@@ -66,6 +66,8 @@ const SENT_ONLY = ['host', 'connection', 'origin', 'sec-fetch-mode', 'accept-enc
 interface Parsed {
   index: number;
   started: number;
+  /** When the response had arrived (start plus the entry's `time`), or null when the HAR does not say. */
+  finished: number | null;
   method: string;
   url: string;
   headers: HeaderList;
@@ -110,6 +112,7 @@ function parseEntry(e: unknown, index: number): Parsed | string {
   if (!method || !url) return `entry ${index} has no request method or URL`;
   const res = isRecord(e.response) ? e.response : {};
   const started = Date.parse(text(e.startedDateTime) ?? '');
+  const took = typeof e.time === 'number' && Number.isFinite(e.time) && e.time >= 0 ? e.time : null;
   const cookies = Array.isArray(req.cookies)
     ? req.cookies.flatMap((c) => (isRecord(c) && typeof c.name === 'string' ? [`${c.name}=${text(c.value) ?? ''}`] : []))
     : [];
@@ -117,6 +120,7 @@ function parseEntry(e: unknown, index: number): Parsed | string {
   return {
     index,
     started: Number.isFinite(started) ? started : 0,
+    finished: Number.isFinite(started) && took !== null ? started + took : null,
     method,
     url,
     headers: headersOf(req.headers),
@@ -269,6 +273,8 @@ function pairPreflights(entries: readonly Parsed[], chains: readonly Chain[]): v
       requestHeaders: p.headers,
       response: p.status > 0 ? { status: p.status, headers: p.responseHeaders } : null,
       error: p.failure && isBrowserError(p.failure) ? p.failure : null,
+      // The preflight cache holds an entry from its response on (src/core/preflight-cache.ts).
+      ...(p.status > 0 && p.finished !== null ? { respondedAt: p.finished } : {}),
     };
     if (best) best.preflight = preflight;
   }

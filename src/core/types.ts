@@ -18,8 +18,9 @@ export interface ObservedPreflight {
   response: ObservedResponse | null;
   /** webRequest error string on the OPTIONS itself (Firefox ends a failed preflight in an error). */
   error: string | null;
-  /** webRequest timeStamp (ms since the epoch) of the preflight's response: a passed preflight is in the browser's
-   *  preflight cache from then on, not from when the request started. Absent in older captures and in HARs. */
+  /** When the preflight's response arrived (ms since the epoch; webRequest's timeStamp, or a HAR entry's start plus
+   *  its time): a passed preflight is in the browser's preflight cache from then on, not from when the request
+   *  started. Absent in older captures and in HARs without timings. */
   respondedAt?: number;
 }
 

@@ -13,6 +13,8 @@ import { HAR_FIXTURE, HAR_ORACLE_FIXTURE, HAR_SOURCES, harFixture } from '../con
 const harText = readFileSync(HAR_FIXTURE, 'utf8');
 const oracle = JSON.parse(readFileSync(HAR_ORACLE_FIXTURE, 'utf8')) as HarRecording;
 interface RawEntry {
+  startedDateTime: string;
+  time: number;
   request: { method: string; url: string; headers: Array<{ name: string; value: string }> };
   response: { status: number; headers: unknown[]; _failureText?: string };
 }
@@ -56,6 +58,13 @@ describe('HAR import: what each HAR keeps', () => {
     expect(options.length).toBeGreaterThan(200);
     const exchanges = imported(text);
     expect(exchanges.reduce((n, e) => n + e.exchange.hops.filter((h) => h.preflight).length, 0)).toBe(options.length);
+    // Each answered preflight enters the preflight cache when its response arrived: the entry's start plus its time.
+    const answered = exchanges.flatMap((e) => e.exchange.hops.flatMap((h) => (h.preflight?.response ? [h.preflight] : [])));
+    expect(answered.length).toBeGreaterThan(200);
+    for (const pre of answered) {
+      const entry = entries.find((x) => x.request.method === 'OPTIONS' && x.request.url === pre.url && Date.parse(x.startedDateTime) + x.time === pre.respondedAt);
+      expect(entry, pre.url).toBeDefined();
+    }
     // What the DevTools HAR cannot tell is only the fetches that never reached the network.
     const rows = compareHar(exchanges, JSON.parse(readFileSync(files.oracle, 'utf8')) as HarRecording);
     expect(rows.filter((r) => r.agreement === 'cannot-tell' && r.exchange !== null)).toEqual([]);
