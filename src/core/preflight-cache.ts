@@ -4,7 +4,7 @@ import { isOkStatus, parseAllowList, type AllowList } from './checks.ts';
 import { explainPreflights } from './evaluate.ts';
 import { headerValue } from './headers.ts';
 import { judge, type Judgement } from './judge.ts';
-import type { BrowserName, CredentialsMode, HeaderList, ObservedExchange } from './types.ts';
+import type { BrowserName, CredentialsMode, HeaderList, ObservedExchange, ObservedResponse } from './types.ts';
 
 /** Chromium services/network/cors/preflight_result.cc (kDefaultTimeout, kMaxTimeout); Firefox
  *  nsCORSListenerProxy.cpp (PREFLIGHT_DEFAULT_EXPIRY_SECONDS, the 86400 clamp). */
@@ -73,6 +73,11 @@ function firefoxMaxAge(raw: string | null): MaxAge {
 }
 
 /** How long `browser` keeps a successful preflight whose response carried `headers`. */
+/** Whether the browser put this preflight in its cache: only one that got a 2xx and passed its checks. */
+export function storesPreflight(response: ObservedResponse | null, failedHere: boolean): response is ObservedResponse {
+  return response !== null && isOkStatus(response.status) && !failedHere;
+}
+
 export function effectiveMaxAge(headers: HeaderList, browser: BrowserName): MaxAge {
   const raw = headerValue(headers, 'access-control-max-age');
   return browser === 'chrome' ? chromeMaxAge(raw) : firefoxMaxAge(raw);
@@ -195,7 +200,7 @@ function drafts(records: readonly PreflightRecord[]): Draft[] {
       const pre = step.hop.preflight;
       const response = pre?.response ?? null;
       const failedHere = j.mine.failure?.hop === p.hop && j.mine.failure.stage === 'preflight';
-      const stored = p.seen && response !== null && isOkStatus(response.status) && !failedHere;
+      const stored = p.seen && storesPreflight(response, failedHere);
       const maxAge = stored && response ? effectiveMaxAge(response.headers, browser) : null;
       const allow = stored && response ? { methods: parseAllowList(response.headers, 'access-control-allow-methods'), headers: parseAllowList(response.headers, 'access-control-allow-headers') } : null;
       out.push({

@@ -1,9 +1,8 @@
 // One URL of the request's chain: its preflight (or the inference that the cache answered it), the request and
 // response headers with the offending ones highlighted, and where it redirected.
 import type { Diagnosis } from '../../core/diagnose.ts';
-import { isOkStatus } from '../../core/checks.ts';
 import { redirectTarget } from '../../core/evaluate.ts';
-import { effectiveMaxAge, unexpectedPreflightNote } from '../../core/preflight-cache.ts';
+import { effectiveMaxAge, storesPreflight, unexpectedPreflightNote } from '../../core/preflight-cache.ts';
 import type { ObservedHop } from '../../core/types.ts';
 import { NetText } from '../NetText.tsx';
 import { HeaderTable } from './HeaderTable.tsx';
@@ -31,10 +30,11 @@ export function HopView({ hop, index, diagnosis, cacheExpected = false }: HopVie
   const cached = diagnosis.preflights.some((p) => p.hop === index && p.fromCacheInferred);
   const pre = hop.preflight;
   const target = redirectTarget(hop);
-  // Only a preflight that passed is cached: its response's Access-Control-Max-Age as each browser reads it.
   const preResponse = pre?.response ?? null;
-  const passed = preResponse !== null && isOkStatus(preResponse.status) && !diagnosis.checks.some((c) => c.hop === index && c.stage === 'preflight' && !c.ok);
-  const cachedFor = passed ? [diagnosis.browser, diagnosis.otherBrowser.browser].map((b) => effectiveMaxAge(preResponse.headers, b).explanation) : null;
+  const failedHere = diagnosis.checks.some((c) => c.hop === index && c.stage === 'preflight' && !c.ok);
+  const cachedFor = storesPreflight(preResponse, failedHere)
+    ? [diagnosis.browser, diagnosis.otherBrowser.browser].map((b) => effectiveMaxAge(preResponse.headers, b).explanation)
+    : null;
   return (
     <section class="hop" data-testid="hop" aria-label={index === 0 ? 'Initial request' : `Redirect ${index}`}>
       <h4>
