@@ -10,16 +10,13 @@ import type { BrowserName } from '../../src/core/types.ts';
 import { PANEL_PORT_NAME, PROTOCOL_VERSION, type BackgroundMessage, type ExchangeRecord, type TabSnapshot } from '../../src/protocol/messages.ts';
 import {
   badgeOf,
+  openWatchedChromiumTab,
   openWatchedFirefoxTab,
   launchChromium,
   launchFirefox,
-  openExtensionPage,
   pageFetch,
-  snapshotOf,
   startOrigins,
-  tabIdOf,
   waitFor,
-  warmUp,
   type ChromiumWithExtension,
   type FirefoxWithExtension,
   type Snapshots,
@@ -121,19 +118,17 @@ describe('Chromium captures a tab’s cross-origin requests', () => {
   beforeAll(async () => {
     origins = await startOrigins();
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    await page.goto(`${origins.page}/`);
-    ext = await openExtensionPage(browser.context, browser.extensionId);
-    const tabId = await tabIdOf(ext, `${origins.page}/`);
+    const tab = await openWatchedChromiumTab(browser, `${origins.page}/`, origins.api);
+    ({ page, ext } = tab);
+    const { tabId, snapshot } = tab;
     d = {
       browser: 'chrome',
       tabId,
       fetch: (url, init) => pageFetch(page, url, init),
       goto: async (url) => void (await page.goto(url)),
-      snapshot: (commands) => snapshotOf(ext, tabId, commands),
+      snapshot,
       badge: () => badgeOf(ext, tabId),
     };
-    await warmUp(d.fetch, d.snapshot, tabId, origins.api);
   });
 
   afterAll(async () => {

@@ -280,6 +280,24 @@ export function firefoxTabIdOf(ff: FirefoxWithExtension, context: string, url: s
   });
 }
 
+/** Chromium: opens `url` in a new tab and warms the background's listeners up on `warmOrigin` (§3: they go live a
+ *  moment after the worker starts), then clears the tab. `before` runs in the new tab first (a cookie to set, say). */
+export async function openWatchedChromiumTab(
+  browser: ChromiumWithExtension,
+  url: string,
+  warmOrigin: string,
+  before?: (page: Page) => Promise<void>,
+): Promise<{ page: Page; ext: Page; tabId: number; snapshot: Snapshots }> {
+  const page = await browser.context.newPage();
+  await before?.(page);
+  await page.goto(url);
+  const ext = await openExtensionPage(browser.context, browser.extensionId);
+  const tabId = await tabIdOf(ext, url);
+  const snapshot: Snapshots = (commands) => snapshotOf(ext, tabId, commands);
+  await warmUp((u) => pageFetch(page, u), snapshot, tabId, warmOrigin);
+  return { page, ext, tabId, snapshot };
+}
+
 /** A Firefox tab that Corsight watches, with an extension page to talk to the background from. */
 export interface WatchedFirefoxTab {
   page: PuppeteerPage;

@@ -4,22 +4,18 @@
 // (counted by the server itself).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { effectiveMaxAge, preflightEndpoints, preflightUses, type PreflightUse } from '../../src/core/preflight-cache.ts';
 import type { BrowserName } from '../../src/core/types.ts';
 import type { TabSnapshot } from '../../src/protocol/messages.ts';
 import {
+  openWatchedChromiumTab,
   openWatchedFirefoxTab,
   launchChromium,
   launchFirefox,
-  openExtensionPage,
   pageFetch,
   sleep,
-  snapshotOf,
-  tabIdOf,
   waitFor,
-  warmUp,
   type ChromiumWithExtension,
   type FirefoxWithExtension,
   type Snapshots,
@@ -209,18 +205,14 @@ describe('Chromium: the engine predicts which preflights came from the cache', (
   beforeAll(async () => {
     servers = await startServers('127.0.0.1', '127.0.0.1');
     browser = await launchChromium();
-    const page: Page = await browser.context.newPage();
-    await page.goto(`${servers.page}/`);
-    const ext = await openExtensionPage(browser.context, browser.extensionId);
-    const tabId = await tabIdOf(ext, `${servers.page}/`);
+    const { page, tabId, snapshot } = await openWatchedChromiumTab(browser, `${servers.page}/`, `${servers.api}/warm`);
     d = {
       browser: 'chrome',
       tabId,
       fetch: (url, init) => pageFetch(page, url, init),
       evaluate: async (expression) => String(await page.evaluate(expression)),
-      snapshot: (commands) => snapshotOf(ext, tabId, commands),
+      snapshot,
     };
-    await warmUp(d.fetch, d.snapshot, tabId, `${servers.api}/warm`);
   });
 
   afterAll(async () => {

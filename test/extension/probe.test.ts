@@ -9,14 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bidiClick } from '../../scripts/firefox.ts';
 import { PROBE_ORIGIN } from '../../src/core/probe.ts';
 import {
+  openWatchedChromiumTab,
   openWatchedFirefoxTab,
   launchChromium,
   launchFirefox,
-  openExtensionPage,
   pageFetch,
-  tabIdOf,
   waitFor,
-  type ChromiumWithExtension,
   type FirefoxWithExtension,
 } from './harness.ts';
 
@@ -155,15 +153,9 @@ const PAGE_REQUESTS = ['/reflect/messages', '/strict/profile'];
 probeSuite('Chromium', async ({ pageOrigin, api }) => {
   const chromium = await launchChromium();
   return orClose(() => chromium.close(), async () => {
-    const page = await chromium.context.newPage();
-    // A top-level visit gives the API origin its cookie.
-    await page.goto(`${api}/set-cookie`);
-    await page.goto(`${pageOrigin}/`);
-    const ext = await openExtensionPage(chromium.context, chromium.extensionId);
-    const tabId = await tabIdOf(ext, `${pageOrigin}/`);
+    // A top-level visit gives the API origin its cookie; warmed up on the API (no CORS headers, which does not matter).
+    const { page, ext, tabId } = await openWatchedChromiumTab(chromium, `${pageOrigin}/`, api, async (p) => void (await p.goto(`${api}/set-cookie`)));
     await ext.close();
-    // The background's listeners go live a moment after its worker starts (docs/browser-facts.md §3).
-    await new Promise((r) => setTimeout(r, 500));
     for (const path of PAGE_REQUESTS) expect(await pageFetch(page, `${api}${path}`, { credentials: 'include' })).toBe('status 200');
     const panel: Page = await chromium.context.newPage();
     await panel.goto(`chrome-extension://${chromium.extensionId}/panel.html?tabId=${tabId}`);

@@ -11,17 +11,15 @@ import type { TabSnapshot, ExchangeRecord } from '../../src/protocol/messages.ts
 import {
   badgeOf,
   firefoxSnapshotOf,
+  openWatchedChromiumTab,
   openWatchedFirefoxTab,
   launchChromium,
   launchFirefox,
-  openExtensionPage,
   pageFetch,
   sleep,
   snapshotOf,
   startOrigins,
-  tabIdOf,
   waitFor,
-  warmUp,
   type ChromiumWithExtension,
   type FirefoxWithExtension,
   type Snapshots,
@@ -105,11 +103,7 @@ describe('Chromium: a stopped service worker loses no exchange', () => {
   beforeAll(async () => {
     origins = await startOrigins();
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    await page.goto(`${origins.page}/`);
-    ext = await openExtensionPage(browser.context, browser.extensionId);
-    tabId = await tabIdOf(ext, `${origins.page}/`);
-    await warmUp((url) => pageFetch(page, url), (commands) => snapshotOf(ext, tabId, commands), tabId, origins.api);
+    ({ page, ext, tabId } = await openWatchedChromiumTab(browser, `${origins.page}/`, origins.api));
     cdp = await browser.context.newCDPSession(page);
     const script = `chrome-extension://${browser.extensionId}/background.js`;
     cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
